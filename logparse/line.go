@@ -1,0 +1,442 @@
+package logparse
+
+import (
+	"bytes"
+	"time"
+)
+
+// ParseOptions are what ParseLine cannot learn from the line itself.
+type ParseOptions struct {
+	// Year is the year of RFC 3164 syslog lines, which carry none. The caller chooses it
+	// (the parser never reads the clock); lines in the other layouts ignore it.
+	Year int
+}
+
+// Reasons a line is malformed. They are a small fixed set so that they can be metric label
+// values.
+const (
+	ReasonEmpty        = "empty line"
+	ReasonTimestamp    = "bad timestamp"
+	ReasonMissingField = "missing field"
+	ReasonLevel        = "bad level"
+	ReasonPID          = "bad pid"
+	ReasonTID          = "bad tid"
+	ReasonTag          = "bad tag"
+	ReasonHost         = "bad host"
+)
+
+// MalformedReasons lists every Reason, for pre-creating label values.
+var MalformedReasons = [...]string{ReasonEmpty, ReasonTimestamp, ReasonMissingField,
+	ReasonLevel, ReasonPID, ReasonTID, ReasonTag, ReasonHost}
+
+// MalformedError is returned for a line that has none of the known layouts.
+type MalformedError struct {
+	Reason string // one of the Reason constants
+}
+
+func (e *MalformedError) Error() string { return "malformed log line: " + e.Reason }
+
+// One value per reason, so that a flood of garbage lines costs no allocation either.
+// They are never written after initialisation.
+var (
+	errEmpty        = &MalformedError{ReasonEmpty}
+	errTimestamp    = &MalformedError{ReasonTimestamp}
+	errMissingField = &MalformedError{ReasonMissingField}
+	errLevel        = &MalformedError{ReasonLevel}
+	errPID          = &MalformedError{ReasonPID}
+	errTID          = &MalformedError{ReasonTID}
+	errTag          = &MalformedError{ReasonTag}
+	errHost         = &MalformedError{ReasonHost}
+)
+
+// ParseLine parses one line, given without its line ending (a trailing "\r" or "\n" and a
+// leading UTF-8 byte order mark are tolerated and stripped). On success it fills *e, whose
+// []byte fields are then views into line, and returns nil. A line without a known layout
+// gives a *MalformedError and leaves *e zeroed. ParseLine does not allocate.
+func ParseLine(line []byte, opts ParseOptions, e *Entry) error {
+	*e = Entry{}
+	line = trimLine(line)
+	var err *MalformedError
+	switch {
+	case len(line) == 0:
+		err = errEmpty
+	case isDigit(line[0]):
+		err = parseISOLine(line, e)
+	default:
+		err = parseSyslog3164(line, opts.Year, e)
+	}
+	if err != nil {
+		*e = Entry{}
+		return err
+	}
+	parseMessage(e)
+	return nil
+}
+
+// trimLine drops a UTF-8 BOM and a line ending left on the line.
+func trimLine(b []byte) []byte {
+	if len(b) >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF {
+		b = b[3:]
+	}
+	if n := len(b); n > 0 && b[n-1] == '\n' {
+		b = b[:n-1]
+	}
+	if n := len(b); n > 0 && b[n-1] == '\r' {
+		b = b[:n-1]
+	}
+	return b
+}
+
+// parseISOLine parses the lines that start with an ISO-8601 time: MFA Server's own pipe
+// layout and RFC 3339 syslog.
+func parseISOLine(b []byte, e *Entry) *MalformedError {
+	t, n, ok := parseISOTime(b)
+	if !ok || n == len(b) {
+		return errTimestamp
+	}
+	e.Time = t
+	switch b[n] {
+	case '|':
+		e.Format = FormatPipe
+		return parsePipeFields(b[n+1:], e)
+	case ' ':
+		e.Format = FormatSyslog3339
+		return parseSyslogFields(b[n+1:], e)
+	}
+	return errTimestamp
+}
+
+// parsePipeFields parses "level|pid|tid|tag|[request-id|]message".
+func parsePipeFields(b []byte, e *Entry) *MalformedError {
+	i := bytes.IndexByte(b, '|')
+	if i < 0 {
+		return errMissingField
+	}
+	if !isToken(b[:i]) {
+		return errLevel
+	}
+	e.Level, b = b[:i], b[i+1:]
+
+	i = bytes.IndexByte(b, '|')
+	if i < 0 {
+		return errMissingField
+	}
+	pid, ok := parseUint32(b[:i])
+	if !ok {
+		return errPID
+	}
+	e.PID, b = pid, b[i+1:]
+
+	i = bytes.IndexByte(b, '|')
+	if i < 0 {
+		return errMissingField
+	}
+	tid, ok := parseUint32(b[:i])
+	if !ok {
+		return errTID
+	}
+	e.TID, b = tid, b[i+1:]
+
+	i = bytes.IndexByte(b, '|')
+	if i < 0 {
+		return errMissingField
+	}
+	if !isToken(b[:i]) {
+		return errTag
+	}
+	e.Tag, b = b[:i], b[i+1:]
+
+	// The request id is optional: a GUID and a '|' at the start of the message are it.
+	if len(b) > guidLen && b[guidLen] == '|' && isGUID(b[:guidLen]) {
+		e.RequestID, b = b[:guidLen], b[guidLen+1:]
+	}
+	e.Message = b
+	return nil
+}
+
+// parseSyslog3164 parses "Mmm dd hh:mm:ss host tag: message". The day may be padded with a
+// space or a zero, or be a single digit.
+func parseSyslog3164(b []byte, year int, e *Entry) *MalformedError {
+	if len(b) < len("Jan 2 15:04:05 ") || b[3] != ' ' {
+		return errTimestamp
+	}
+	month := monthIndex(b[0:3])
+	if month == 0 {
+		return errTimestamp
+	}
+	var day, p int
+	switch {
+	case b[4] == ' ' && isDigit(b[5]) && b[6] == ' ':
+		day, p = int(b[5]-'0'), 7
+	case isDigit(b[4]) && isDigit(b[5]) && b[6] == ' ':
+		day, p = int(b[4]-'0')*10+int(b[5]-'0'), 7
+	case isDigit(b[4]) && b[5] == ' ':
+		day, p = int(b[4]-'0'), 6
+	default:
+		return errTimestamp
+	}
+	if len(b) < p+9 || b[p+8] != ' ' {
+		return errTimestamp
+	}
+	hour, min, sec, ok := parseClock(b[p : p+8])
+	if !ok || day < 1 || day > daysIn(year, month) {
+		return errTimestamp
+	}
+	e.Format = FormatSyslog3164
+	e.Time = unixTime(year, month, day, hour, min, sec, 0, 0)
+	return parseSyslogFields(b[p+9:], e)
+}
+
+// parseSyslogFields parses "host tag: message" or "host tag[pid]: message".
+func parseSyslogFields(b []byte, e *Entry) *MalformedError {
+	i := bytes.IndexByte(b, ' ')
+	if i < 0 {
+		return errMissingField
+	}
+	if i == 0 {
+		return errHost
+	}
+	e.Host, b = b[:i], b[i+1:]
+
+	i = 0
+	for i < len(b) && b[i] != ':' && b[i] != '[' && b[i] != ' ' && b[i] != '\t' {
+		i++
+	}
+	if i == len(b) {
+		return errMissingField
+	}
+	if i == 0 || b[i] == ' ' || b[i] == '\t' {
+		return errTag
+	}
+	e.Tag, b = b[:i], b[i:]
+	if b[0] == '[' {
+		j := bytes.IndexByte(b, ']')
+		if j < 0 {
+			return errPID
+		}
+		pid, ok := parseUint32(b[1:j])
+		if !ok {
+			return errPID
+		}
+		e.PID, b = pid, b[j+1:]
+		if len(b) == 0 || b[0] != ':' {
+			return errTag
+		}
+	}
+	b = b[1:] // the ':'
+	if len(b) > 0 && b[0] == ' ' {
+		b = b[1:]
+	}
+	e.Message = b
+	return nil
+}
+
+// parseISOTime parses "2006-01-02T15:04:05[.fraction][Z|±hh:mm|±hhmm]" at the start of b and
+// returns the time in UTC and the number of bytes it took. The fraction has 1 to 9 digits.
+// A time without a zone is taken as UTC, which is what MFA Server writes.
+func parseISOTime(b []byte) (t time.Time, n int, ok bool) {
+	if len(b) < 19 || b[4] != '-' || b[7] != '-' || (b[10] != 'T' && b[10] != 't') {
+		return t, 0, false
+	}
+	year, ok1 := digits4(b[0:4])
+	month, ok2 := digits2(b[5:7])
+	day, ok3 := digits2(b[8:10])
+	hour, min, sec, ok4 := parseClock(b[11:19])
+	if !(ok1 && ok2 && ok3 && ok4) || month < 1 || month > 12 || day < 1 || day > daysIn(year, month) {
+		return t, 0, false
+	}
+	n = 19
+	nsec := 0
+	if n < len(b) && b[n] == '.' {
+		n++
+		start := n
+		for n < len(b) && isDigit(b[n]) && n-start < 9 {
+			nsec = nsec*10 + int(b[n]-'0')
+			n++
+		}
+		digits := n - start
+		if digits == 0 || (n < len(b) && isDigit(b[n])) {
+			return t, 0, false
+		}
+		for ; digits < 9; digits++ {
+			nsec *= 10
+		}
+	}
+	offset := 0 // seconds east of UTC
+	if n < len(b) {
+		switch b[n] {
+		case 'Z', 'z':
+			n++
+		case '+', '-':
+			// ±hh:mm or ±hhmm
+			sign := b[n]
+			var oh, om int
+			var okh, okm bool
+			switch {
+			case len(b) >= n+6 && b[n+3] == ':':
+				oh, okh = digits2(b[n+1 : n+3])
+				om, okm = digits2(b[n+4 : n+6])
+				n += 6
+			case len(b) >= n+5:
+				oh, okh = digits2(b[n+1 : n+3])
+				om, okm = digits2(b[n+3 : n+5])
+				n += 5
+			}
+			if !okh || !okm || oh > 23 || om > 59 {
+				return t, 0, false
+			}
+			offset = oh*3600 + om*60
+			if sign == '-' {
+				offset = -offset
+			}
+		}
+	}
+	return unixTime(year, month, day, hour, min, sec, nsec, offset), n, true
+}
+
+// parseClock parses "15:04:05".
+func parseClock(b []byte) (hour, min, sec int, ok bool) {
+	if b[2] != ':' || b[5] != ':' {
+		return 0, 0, 0, false
+	}
+	hour, ok1 := digits2(b[0:2])
+	min, ok2 := digits2(b[3:5])
+	sec, ok3 := digits2(b[6:8])
+	return hour, min, sec, ok1 && ok2 && ok3 && hour < 24 && min < 60 && sec < 60
+}
+
+// unixTime is time.Date(...).Add(-offset) in UTC, computed with the days-from-civil
+// algorithm (Howard Hinnant's), which is faster than time.Date's normalisation.
+func unixTime(year, month, day, hour, min, sec, nsec, offset int) time.Time {
+	y := year
+	if month <= 2 {
+		y--
+	}
+	era := y / 400
+	if y < 0 && y%400 != 0 {
+		era--
+	}
+	yoe := y - era*400
+	mp := (month + 9) % 12
+	doy := (153*mp+2)/5 + day - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	days := era*146097 + doe - 719468
+	secs := int64(days)*86400 + int64(hour*3600+min*60+sec-offset)
+	return time.Unix(secs, int64(nsec)).UTC()
+}
+
+func daysIn(year, month int) int {
+	switch month {
+	case 2:
+		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
+}
+
+// monthIndex returns 1..12 for "Jan".."Dec", 0 otherwise.
+func monthIndex(b []byte) int {
+	switch string(b) {
+	case "Jan":
+		return 1
+	case "Feb":
+		return 2
+	case "Mar":
+		return 3
+	case "Apr":
+		return 4
+	case "May":
+		return 5
+	case "Jun":
+		return 6
+	case "Jul":
+		return 7
+	case "Aug":
+		return 8
+	case "Sep":
+		return 9
+	case "Oct":
+		return 10
+	case "Nov":
+		return 11
+	case "Dec":
+		return 12
+	}
+	return 0
+}
+
+const guidLen = len("82a3db8d-3317-43f7-b203-6ba81cba93c9")
+
+// isGUID reports whether b is a GUID in its 8-4-4-4-12 hex form.
+func isGUID(b []byte) bool {
+	if len(b) != guidLen {
+		return false
+	}
+	for i, c := range b {
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+		default:
+			if !isHex(c) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// isToken reports whether b is a non-empty field without blanks (a level or a tag).
+func isToken(b []byte) bool {
+	if len(b) == 0 {
+		return false
+	}
+	for _, c := range b {
+		if c == ' ' || c == '\t' {
+			return false
+		}
+	}
+	return true
+}
+
+// parseUint32 parses 1 to 10 decimal digits that fit in a uint32.
+func parseUint32(b []byte) (uint32, bool) {
+	if len(b) == 0 || len(b) > 10 {
+		return 0, false
+	}
+	var n uint64
+	for _, c := range b {
+		if !isDigit(c) {
+			return 0, false
+		}
+		n = n*10 + uint64(c-'0')
+	}
+	if n > 1<<32-1 {
+		return 0, false
+	}
+	return uint32(n), true
+}
+
+func digits2(b []byte) (int, bool) {
+	if !isDigit(b[0]) || !isDigit(b[1]) {
+		return 0, false
+	}
+	return int(b[0]-'0')*10 + int(b[1]-'0'), true
+}
+
+func digits4(b []byte) (int, bool) {
+	h, ok1 := digits2(b[0:2])
+	l, ok2 := digits2(b[2:4])
+	return h*100 + l, ok1 && ok2
+}
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
+
+func isHex(c byte) bool {
+	return isDigit(c) || ('a' <= c && c <= 'f') || ('A' <= c && c <= 'F')
+}

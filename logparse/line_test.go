@@ -1,0 +1,426 @@
+package logparse
+
+import (
+	"errors"
+	"testing"
+	"time"
+	"unsafe"
+)
+
+// flat is an Entry with its views turned into strings, so that a whole entry compares with ==
+// and a field left over from an earlier line shows up as a difference.
+type flat struct {
+	Format    Format
+	Time      string
+	Level     string
+	PID, TID  uint32
+	Host      string
+	Tag       string
+	RequestID string
+	Message   string
+	msgFields
+}
+
+// msgFields are the fields the message shape decides.
+type msgFields struct {
+	Kind        Kind
+	User        string
+	Admin       string
+	Field       string
+	Action      AuditAction
+	Number      int64
+	Verdict     Verdict
+	Code        int
+	Known       bool
+	Constant    string
+	Description string
+	Addr        string
+}
+
+func flatten(e *Entry) flat {
+	f := flat{
+		Format:    e.Format,
+		Level:     string(e.Level),
+		PID:       e.PID,
+		TID:       e.TID,
+		Host:      string(e.Host),
+		Tag:       string(e.Tag),
+		RequestID: string(e.RequestID),
+		Message:   string(e.Message),
+		msgFields: msgFields{
+			Kind:        e.Kind,
+			User:        string(e.User),
+			Admin:       string(e.Admin),
+			Field:       string(e.Field),
+			Action:      e.Action,
+			Number:      e.Number,
+			Verdict:     e.Verdict,
+			Code:        e.Status.Code,
+			Known:       e.StatusKnown,
+			Constant:    string(e.Constant),
+			Description: string(e.Description),
+			Addr:        string(e.Addr),
+		},
+	}
+	if !e.Time.IsZero() {
+		f.Time = e.Time.Format(time.RFC3339Nano)
+		if e.Time.Location() != time.UTC {
+			f.Time += " (not UTC)"
+		}
+	}
+	return f
+}
+
+var opts2026 = ParseOptions{Year: 2026}
+
+// TestParseLineSamples runs every verbatim line of shared/reference/mfa-server-logs.md.
+func TestParseLineSamples(t *testing.T) {
+	radius := func(tm string, tid uint32, msg string, m msgFields) flat {
+		return flat{Format: FormatPipe, Time: tm, Level: "0", PID: 1412, TID: tid, Tag: "pfrad",
+			Message: msg, msgFields: m}
+	}
+	tests := []struct {
+		line string
+		want flat
+	}{
+		// The seed: the first request (mobile app, 5.37 s), then a cache hit 33 s later.
+		{`2017-02-14T02:57:19.234778Z|0|1412|6452|pfrad|Calling pfAuthUser('Domain\pnigam', '', 1)`,
+			radius("2017-02-14T02:57:19.234778Z", 6452, `Calling pfAuthUser('Domain\pnigam', '', 1)`,
+				msgFields{Kind: KindCall, User: `Domain\pnigam`, Number: 1})},
+		{`2017-02-14T02:57:24.600871Z|0|1412|6452|pfrad|authResult = 1`,
+			radius("2017-02-14T02:57:24.600871Z", 6452, `authResult = 1`,
+				msgFields{Kind: KindAuthResult, Number: 1, Verdict: VerdictSuccess})},
+		{`2017-02-14T02:57:24.600871Z|0|1412|6452|pfrad|rawCallStatus = 21`,
+			radius("2017-02-14T02:57:24.600871Z", 6452, `rawCallStatus = 21`,
+				msgFields{Kind: KindRawCallStatus, Number: 21, Code: 21, Known: true})},
+		{`2017-02-14T02:57:56.986251Z|0|1412|10088|pfrad|Calling pfAuthUser('Domain\pnigam', '', 1)`,
+			radius("2017-02-14T02:57:56.986251Z", 10088, `Calling pfAuthUser('Domain\pnigam', '', 1)`,
+				msgFields{Kind: KindCall, User: `Domain\pnigam`, Number: 1})},
+		{`2017-02-14T02:57:57.550306Z|0|1412|10088|pfrad|authResult = 1`,
+			radius("2017-02-14T02:57:57.550306Z", 10088, `authResult = 1`,
+				msgFields{Kind: KindAuthResult, Number: 1, Verdict: VerdictSuccess})},
+		{`2017-02-14T02:57:57.550306Z|0|1412|10088|pfrad|rawCallStatus = 6`,
+			radius("2017-02-14T02:57:57.550306Z", 10088, `rawCallStatus = 6`,
+				msgFields{Kind: KindRawCallStatus, Number: 6, Code: 6, Known: true})},
+		// Main service, with the request id field.
+		{`2019-04-23T17:22:14.516730Z|i|18288|26784|pfsvc|82a3db8d-3317-43f7-b203-6ba81cba93c9|Pfauth succeeded for user '<username>'. Call status: SUCCESS_PHONE_APP_AUTHENTICATED - "Mobile App Authenticated".`,
+			flat{Format: FormatPipe, Time: "2019-04-23T17:22:14.51673Z", Level: "i", PID: 18288, TID: 26784,
+				Tag: "pfsvc", RequestID: "82a3db8d-3317-43f7-b203-6ba81cba93c9",
+				Message: `Pfauth succeeded for user '<username>'. Call status: SUCCESS_PHONE_APP_AUTHENTICATED - "Mobile App Authenticated".`,
+				msgFields: msgFields{Kind: KindPfauth, User: "<username>", Verdict: VerdictSuccess, Code: 21, Known: true,
+					Constant: "SUCCESS_PHONE_APP_AUTHENTICATED", Description: "Mobile App Authenticated"}}},
+		// AD sync service error.
+		{`2018-03-07T18:20:20.006280Z|e|2960|4036|pfadssvc|***** ERROR ***** Error sending email to NewUser@domain.com: Access to the path '\\FileShare\public\MFA-Instructions\MFA-Guide.pdf' is denied.`,
+			flat{Format: FormatPipe, Time: "2018-03-07T18:20:20.00628Z", Level: "e", PID: 2960, TID: 4036,
+				Tag:       "pfadssvc",
+				Message:   `***** ERROR ***** Error sending email to NewUser@domain.com: Access to the path '\\FileShare\public\MFA-Instructions\MFA-Guide.pdf' is denied.`,
+				msgFields: msgFields{Kind: KindError}}},
+	}
+	for _, tt := range tests {
+		var e Entry
+		if err := ParseLine([]byte(tt.line), opts2026, &e); err != nil {
+			t.Errorf("ParseLine(%q) = %v", tt.line, err)
+			continue
+		}
+		if got := flatten(&e); got != tt.want {
+			t.Errorf("ParseLine(%q)\n got %+v\nwant %+v", tt.line, got, tt.want)
+		}
+	}
+}
+
+// TestParseLineLayouts covers the header of each layout; the message stays KindOther.
+func TestParseLineLayouts(t *testing.T) {
+	const ts = "2019-04-23T17:22:14.516730Z"
+	pipe := func(tm, level string, pid, tid uint32, tag, reqID, msg string) flat {
+		return flat{Format: FormatPipe, Time: tm, Level: level, PID: pid, TID: tid, Tag: tag,
+			RequestID: reqID, Message: msg}
+	}
+	syslog := func(format Format, tm, host, tag string, pid uint32, msg string) flat {
+		return flat{Format: format, Time: tm, Host: host, Tag: tag, PID: pid, Message: msg}
+	}
+	tests := []struct {
+		name string
+		line string
+		opts ParseOptions
+		want flat
+	}{
+		{"no fraction", "2019-04-23T17:22:14Z|i|1|2|pfsvc|hello", opts2026,
+			pipe("2019-04-23T17:22:14Z", "i", 1, 2, "pfsvc", "", "hello")},
+		{"1-digit fraction", "2019-04-23T17:22:14.5Z|i|1|2|pfsvc|hello", opts2026,
+			pipe("2019-04-23T17:22:14.5Z", "i", 1, 2, "pfsvc", "", "hello")},
+		{"7-digit fraction", "2019-04-23T17:22:14.1234567Z|i|1|2|pfsvc|hello", opts2026,
+			pipe("2019-04-23T17:22:14.1234567Z", "i", 1, 2, "pfsvc", "", "hello")},
+		{"9-digit fraction", "2019-04-23T17:22:14.123456789Z|i|1|2|pfsvc|hello", opts2026,
+			pipe("2019-04-23T17:22:14.123456789Z", "i", 1, 2, "pfsvc", "", "hello")},
+		{"offset with colon", "2019-04-23T19:22:14.5+02:00|i|1|2|pfsvc|hello", opts2026,
+			pipe("2019-04-23T17:22:14.5Z", "i", 1, 2, "pfsvc", "", "hello")},
+		{"offset without colon", "2019-04-23T11:52:14-0530|i|1|2|pfsvc|hello", opts2026,
+			pipe("2019-04-23T17:22:14Z", "i", 1, 2, "pfsvc", "", "hello")},
+		{"offset across midnight", "2019-01-01T00:30:00+01:00|i|1|2|pfsvc|hello", opts2026,
+			pipe("2018-12-31T23:30:00Z", "i", 1, 2, "pfsvc", "", "hello")},
+		{"no zone is UTC", "2019-04-23T17:22:14.516730|i|1|2|pfsvc|hello", opts2026,
+			pipe("2019-04-23T17:22:14.51673Z", "i", 1, 2, "pfsvc", "", "hello")},
+		{"lower-case t and z", "2019-04-23t17:22:14z|i|1|2|pfsvc|hello", opts2026,
+			pipe("2019-04-23T17:22:14Z", "i", 1, 2, "pfsvc", "", "hello")},
+		{"leap day", "2024-02-29T00:00:00Z|i|1|2|pfsvc|hello", opts2026,
+			pipe("2024-02-29T00:00:00Z", "i", 1, 2, "pfsvc", "", "hello")},
+		{"long level, unknown tag", ts + "|warning|4294967295|0|pfisapi|hello", opts2026,
+			pipe("2019-04-23T17:22:14.51673Z", "warning", 4294967295, 0, "pfisapi", "", "hello")},
+		{"message with pipes", ts + "|i|1|2|pfsvc|a|b||c|", opts2026,
+			pipe("2019-04-23T17:22:14.51673Z", "i", 1, 2, "pfsvc", "", "a|b||c|")},
+		{"empty message", ts + "|i|1|2|pfsvc|", opts2026,
+			pipe("2019-04-23T17:22:14.51673Z", "i", 1, 2, "pfsvc", "", "")},
+		{"request id in upper case", ts + "|i|1|2|pfsvc|82A3DB8D-3317-43F7-B203-6BA81CBA93C9|hello", opts2026,
+			pipe("2019-04-23T17:22:14.51673Z", "i", 1, 2, "pfsvc", "82A3DB8D-3317-43F7-B203-6BA81CBA93C9", "hello")},
+		{"request id, empty message", ts + "|i|1|2|pfsvc|82a3db8d-3317-43f7-b203-6ba81cba93c9|", opts2026,
+			pipe("2019-04-23T17:22:14.51673Z", "i", 1, 2, "pfsvc", "82a3db8d-3317-43f7-b203-6ba81cba93c9", "")},
+		{"GUID without its pipe is message", ts + "|i|1|2|pfsvc|82a3db8d-3317-43f7-b203-6ba81cba93c9", opts2026,
+			pipe("2019-04-23T17:22:14.51673Z", "i", 1, 2, "pfsvc", "", "82a3db8d-3317-43f7-b203-6ba81cba93c9")},
+		{"not a GUID is message", ts + "|i|1|2|pfsvc|82a3db8d-3317-43f7-b203-6ba81cba93cg|x", opts2026,
+			pipe("2019-04-23T17:22:14.51673Z", "i", 1, 2, "pfsvc", "", "82a3db8d-3317-43f7-b203-6ba81cba93cg|x")},
+		{"3164", "Nov 23 17:22:14 mfa01 pfsvc: hello", opts2026,
+			syslog(FormatSyslog3164, "2026-11-23T17:22:14Z", "mfa01", "pfsvc", 0, "hello")},
+		{"3164 space-padded day", "Nov  3 17:22:14 mfa01 pfsvc: hello", opts2026,
+			syslog(FormatSyslog3164, "2026-11-03T17:22:14Z", "mfa01", "pfsvc", 0, "hello")},
+		{"3164 zero-padded day", "Nov 03 17:22:14 mfa01 pfsvc: hello", opts2026,
+			syslog(FormatSyslog3164, "2026-11-03T17:22:14Z", "mfa01", "pfsvc", 0, "hello")},
+		{"3164 unpadded day", "Jan 3 00:00:00 mfa01 pfsvc: hello", ParseOptions{Year: 2027},
+			syslog(FormatSyslog3164, "2027-01-03T00:00:00Z", "mfa01", "pfsvc", 0, "hello")},
+		{"3164 tag with pid", "Dec 31 23:59:59 mfa01.corp.example pfsvc[4242]: hello", opts2026,
+			syslog(FormatSyslog3164, "2026-12-31T23:59:59Z", "mfa01.corp.example", "pfsvc", 4242, "hello")},
+		{"3164 leap day in a leap year", "Feb 29 12:00:00 h pfsvc: x", ParseOptions{Year: 2028},
+			syslog(FormatSyslog3164, "2028-02-29T12:00:00Z", "h", "pfsvc", 0, "x")},
+		{"3164 no space after colon", "Nov 23 17:22:14 h pfsvc:hello", opts2026,
+			syslog(FormatSyslog3164, "2026-11-23T17:22:14Z", "h", "pfsvc", 0, "hello")},
+		{"3164 message with pipes and colons", "Nov 23 17:22:14 h pfsvc: a|b: c", opts2026,
+			syslog(FormatSyslog3164, "2026-11-23T17:22:14Z", "h", "pfsvc", 0, "a|b: c")},
+		{"3339", "2026-11-23T17:22:14.516730+00:00 mfa01 pfsvc: hello", opts2026,
+			syslog(FormatSyslog3339, "2026-11-23T17:22:14.51673Z", "mfa01", "pfsvc", 0, "hello")},
+		{"3339 with offset", "2026-11-23T12:22:14.516730-05:00 mfa01 pfsvc[7]: hello", opts2026,
+			syslog(FormatSyslog3339, "2026-11-23T17:22:14.51673Z", "mfa01", "pfsvc", 7, "hello")},
+		{"3339 ignores Year", "2026-11-23T17:22:14Z mfa01 pfsvc: hello", ParseOptions{Year: 1999},
+			syslog(FormatSyslog3339, "2026-11-23T17:22:14Z", "mfa01", "pfsvc", 0, "hello")},
+	}
+	for _, tt := range tests {
+		var e Entry
+		if err := ParseLine([]byte(tt.line), tt.opts, &e); err != nil {
+			t.Errorf("%s: ParseLine(%q) = %v", tt.name, tt.line, err)
+			continue
+		}
+		if got := flatten(&e); got != tt.want {
+			t.Errorf("%s: ParseLine(%q)\n got %+v\nwant %+v", tt.name, tt.line, got, tt.want)
+		}
+	}
+}
+
+func TestParseLineMalformed(t *testing.T) {
+	const ts = "2019-04-23T17:22:14.516730Z"
+	tests := []struct {
+		line   string
+		reason string
+	}{
+		{"", ReasonEmpty},
+		{"\r", ReasonEmpty},
+		{"\xEF\xBB\xBF", ReasonEmpty},
+		{"\xEF\xBB\xBF\r\n", ReasonEmpty},
+		{"hello world", ReasonTimestamp},
+		{"   at System.Net.Mail.SmtpClient.Send(MailMessage message)", ReasonTimestamp},
+		{"|i|1|2|pfsvc|x", ReasonTimestamp},
+		{ts, ReasonTimestamp},
+		{"2019-04-23", ReasonTimestamp},
+		{"2019-04-23 17:22:14Z|i|1|2|pfsvc|x", ReasonTimestamp},
+		{"2019-13-23T17:22:14Z|i|1|2|pfsvc|x", ReasonTimestamp},
+		{"2019-00-23T17:22:14Z|i|1|2|pfsvc|x", ReasonTimestamp},
+		{"2019-02-29T17:22:14Z|i|1|2|pfsvc|x", ReasonTimestamp},
+		{"2019-04-31T17:22:14Z|i|1|2|pfsvc|x", ReasonTimestamp},
+		{"2019-04-23T24:00:00Z|i|1|2|pfsvc|x", ReasonTimestamp},
+		{"2019-04-23T17:60:14Z|i|1|2|pfsvc|x", ReasonTimestamp},
+		{"2019-04-23T17:22:60Z|i|1|2|pfsvc|x", ReasonTimestamp},
+		{"2019-04-23T17:22:14.Z|i|1|2|pfsvc|x", ReasonTimestamp},
+		{"2019-04-23T17:22:14.1234567890Z|i|1|2|pfsvc|x", ReasonTimestamp},
+		{"2019-04-23T17:22:14+2:00|i|1|2|pfsvc|x", ReasonTimestamp},
+		{"2019-04-23T17:22:14+24:00|i|1|2|pfsvc|x", ReasonTimestamp},
+		{"2019-04-23T17:22:14+02|i|1|2|pfsvc|x", ReasonTimestamp},
+		{"2019-04-23T17:22:14ZZ|i|1|2|pfsvc|x", ReasonTimestamp},
+		{"2019-04-23T17:2a:14Z|i|1|2|pfsvc|x", ReasonTimestamp},
+		{"2O19-04-23T17:22:14Z|i|1|2|pfsvc|x", ReasonTimestamp},
+		{ts + "|", ReasonMissingField},
+		{ts + "|i", ReasonMissingField},
+		{ts + "|i|1412", ReasonMissingField},
+		{ts + "|i|1412|6452", ReasonMissingField},
+		{ts + "|i|1412|6452|pfrad", ReasonMissingField},
+		{ts + "||1|2|pfsvc|x", ReasonLevel},
+		{ts + "|i i|1|2|pfsvc|x", ReasonLevel},
+		{ts + "|i|x|2|pfsvc|x", ReasonPID},
+		{ts + "|i||2|pfsvc|x", ReasonPID},
+		{ts + "|i|-1|2|pfsvc|x", ReasonPID},
+		{ts + "|i|4294967296|2|pfsvc|x", ReasonPID},
+		{ts + "|i|12345678901|2|pfsvc|x", ReasonPID},
+		{ts + "|i| 1|2|pfsvc|x", ReasonPID},
+		{ts + "|i|1|2x|pfsvc|x", ReasonTID},
+		{ts + "|i|1||pfsvc|x", ReasonTID},
+		{ts + "|i|1|2||x", ReasonTag},
+		{ts + "|i|1|2|pf svc|x", ReasonTag},
+		{"Nov 23 17:22:14", ReasonTimestamp},
+		{"Nov 23 17:22:14 ", ReasonMissingField},
+		{"Nov 23 17:22:14 host", ReasonMissingField},
+		{"Nov 23 17:22:14  pfsvc: x", ReasonHost},
+		{"Nov 23 17:22:14 host pfsvc", ReasonMissingField},
+		{"Nov 23 17:22:14 host pfsvc x", ReasonTag},
+		{"Nov 23 17:22:14 host :x", ReasonTag},
+		{"Nov 23 17:22:14 host pfsvc[12] x", ReasonTag},
+		{"Nov 23 17:22:14 host pfsvc[x]: x", ReasonPID},
+		{"Nov 23 17:22:14 host pfsvc[12: x", ReasonPID},
+		{"Nov 31 17:22:14 host pfsvc: x", ReasonTimestamp},
+		{"Nov 00 17:22:14 host pfsvc: x", ReasonTimestamp},
+		{"Nov 23 17:22:14.123 host pfsvc: x", ReasonTimestamp},
+		{"nov 23 17:22:14 host pfsvc: x", ReasonTimestamp},
+		{"Now 23 17:22:14 host pfsvc: x", ReasonTimestamp},
+		{"Nov 23 7:22:14 host pfsvc: x", ReasonTimestamp},
+		{"Nov 123 17:22:14 host pfsvc: x", ReasonTimestamp},
+		{"Feb 29 12:00:00 h pfsvc: x", ReasonTimestamp}, // 2026 is not a leap year
+		{"2026-11-23T17:22:14.516730+00:00", ReasonTimestamp},
+		{"2026-11-23T17:22:14.516730+00:00 ", ReasonMissingField},
+		{"2026-11-23T17:22:14.516730+00:00 host", ReasonMissingField},
+		{"2026-11-23T17:22:14.516730+00:00 host pfsvc", ReasonMissingField},
+		{"2026-11-23T17:22:14.516730+00:00x host pfsvc: x", ReasonTimestamp},
+		{"2026-11-23T17:22:14.516730+00:00\thost pfsvc: x", ReasonTimestamp},
+	}
+	for _, tt := range tests {
+		e := dirtyEntry()
+		err := ParseLine([]byte(tt.line), opts2026, &e)
+		var me *MalformedError
+		if !errors.As(err, &me) {
+			t.Errorf("ParseLine(%q) = %v, want a *MalformedError", tt.line, err)
+			continue
+		}
+		if me.Reason != tt.reason {
+			t.Errorf("ParseLine(%q) reason %q, want %q", tt.line, me.Reason, tt.reason)
+		}
+		if got := flatten(&e); got != (flat{}) {
+			t.Errorf("ParseLine(%q) left %+v in the entry", tt.line, got)
+		}
+	}
+}
+
+func TestMalformedReasonsAreListed(t *testing.T) {
+	listed := map[string]bool{}
+	for _, r := range MalformedReasons {
+		listed[r] = true
+	}
+	for _, err := range []*MalformedError{errEmpty, errTimestamp, errMissingField, errLevel,
+		errPID, errTID, errTag, errHost} {
+		if !listed[err.Reason] {
+			t.Errorf("reason %q is missing from MalformedReasons", err.Reason)
+		}
+		if err.Error() != "malformed log line: "+err.Reason {
+			t.Errorf("Error() = %q", err.Error())
+		}
+	}
+	if len(listed) != len(MalformedReasons) {
+		t.Errorf("MalformedReasons has duplicates: %v", MalformedReasons)
+	}
+}
+
+// TestParseLineHygiene: line endings, BOM, invalid UTF-8 and NUL bytes.
+func TestParseLineHygiene(t *testing.T) {
+	const call = `2017-02-14T02:57:19.234778Z|0|1412|6452|pfrad|Calling pfAuthUser('Domain\pnigam', '', 1)`
+	tests := []struct {
+		name string
+		line string
+		msg  string
+		user string
+		kind Kind
+	}{
+		{"CR", call + "\r", `Calling pfAuthUser('Domain\pnigam', '', 1)`, `Domain\pnigam`, KindCall},
+		{"CRLF", call + "\r\n", `Calling pfAuthUser('Domain\pnigam', '', 1)`, `Domain\pnigam`, KindCall},
+		{"BOM", "\xEF\xBB\xBF" + call, `Calling pfAuthUser('Domain\pnigam', '', 1)`, `Domain\pnigam`, KindCall},
+		{"BOM and CR", "\xEF\xBB\xBF" + call + "\r", `Calling pfAuthUser('Domain\pnigam', '', 1)`, `Domain\pnigam`, KindCall},
+		{"BOM on syslog", "\xEF\xBB\xBFNov 23 17:22:14 h pfsvc: x\r", "x", "", KindOther},
+		{"invalid UTF-8 in user",
+			"2017-02-14T02:57:19.234778Z|0|1412|6452|pfrad|Calling pfAuthUser('Dom\xff\xfeain\\p\xc3', '', 1)",
+			"Calling pfAuthUser('Dom\xff\xfeain\\p\xc3', '', 1)", "Dom\xff\xfeain\\p\xc3", KindCall},
+		{"UTF-8 user",
+			"2017-02-14T02:57:19.234778Z|0|1412|6452|pfrad|Calling pfAuthUser('CORP\\jürgen.müller', '', 1)",
+			"Calling pfAuthUser('CORP\\jürgen.müller', '', 1)", "CORP\\jürgen.müller", KindCall},
+		{"NUL in user",
+			"2017-02-14T02:57:19.234778Z|0|1412|6452|pfrad|Calling pfAuthUser('a\x00b', '', 1)",
+			"Calling pfAuthUser('a\x00b', '', 1)", "a\x00b", KindCall},
+		{"NUL in message", "2017-02-14T02:57:19.234778Z|0|1412|6452|pfrad|\x00\x00\x00", "\x00\x00\x00", "", KindOther},
+		{"only a trailing CR is stripped", "2017-02-14T02:57:19.234778Z|0|1412|6452|pfrad|x\r\r", "x\r", "", KindOther},
+	}
+	for _, tt := range tests {
+		line := []byte(tt.line)
+		e := dirtyEntry()
+		if err := ParseLine(line, opts2026, &e); err != nil {
+			t.Errorf("%s: ParseLine(%q) = %v", tt.name, tt.line, err)
+			continue
+		}
+		if string(e.Message) != tt.msg || string(e.User) != tt.user || e.Kind != tt.kind {
+			t.Errorf("%s: got message %q user %q kind %v, want %q %q %v", tt.name, e.Message, e.User, e.Kind,
+				tt.msg, tt.user, tt.kind)
+		}
+		checkViews(t, line, &e)
+	}
+	// A NUL or invalid byte in the header is no panic either: it is a malformed line.
+	for _, line := range []string{"\x00", "\xff\xfe", "2017-02-14T02:57:19.234778Z|0|\x00|1|x|y", "\xEF\xBB"} {
+		var e Entry
+		if err := ParseLine([]byte(line), opts2026, &e); err == nil {
+			t.Errorf("ParseLine(%q) = nil, want a malformed line", line)
+		}
+	}
+}
+
+// TestParseLineResetsEntry: an Entry reused across lines carries nothing over.
+func TestParseLineResetsEntry(t *testing.T) {
+	lines := []string{
+		`2019-04-23T17:22:14.516730Z|i|18288|26784|pfsvc|82a3db8d-3317-43f7-b203-6ba81cba93c9|Pfauth failed for user 'a' from 10.0.0.1:1812. Call status: FAILED_PHONE_APP_DENIED - "Mobile App Denied".`,
+		`User "admin" changed user "bob" value Phone from "1" to "2".`,
+		`Nov 23 17:22:14 h pfsvc[9]: validate_oath_code: user bob updated authentication result. x callStatus = OATH Code Verified`,
+		`2017-02-14T02:57:24.600871Z|0|1412|6452|pfrad|rawCallStatus = 21`,
+		`2017-02-14T02:57:19.234778Z|0|1412|6452|pfrad|Calling pfAuthUser('Domain\pnigam', '', 1)`,
+		`2017-02-14T02:57:19.234778Z|0|1412|6452|pfrad|Calling pfAuthUser('Domain\pnigam', '', 1`,
+	}
+	var reused Entry
+	for _, l := range lines {
+		var fresh Entry
+		errFresh := ParseLine([]byte(l), opts2026, &fresh)
+		errReused := ParseLine([]byte(l), opts2026, &reused)
+		if errFresh != errReused {
+			t.Errorf("ParseLine(%q): error %v on a fresh entry, %v on a reused one", l, errFresh, errReused)
+		}
+		if flatten(&fresh) != flatten(&reused) || fresh.Status != reused.Status {
+			t.Errorf("ParseLine(%q) on a reused entry\n got %+v\nwant %+v", l, flatten(&reused), flatten(&fresh))
+		}
+	}
+}
+
+// dirtyEntry is an Entry with every field set, to catch fields ParseLine forgets to reset.
+func dirtyEntry() Entry {
+	junk := []byte("junk")
+	return Entry{Format: FormatSyslog3339, Time: time.Unix(1, 0), Level: junk, PID: 9, TID: 9, Host: junk,
+		Tag: junk, RequestID: junk, Message: junk, Kind: KindAudit, User: junk, Admin: junk, Field: junk,
+		Action: AuditDeleted, Number: 9, Verdict: VerdictFailure, Status: Status{Code: 9, Constant: "x"},
+		StatusKnown: true, Constant: junk, Description: junk, Addr: junk}
+}
+
+// checkViews fails unless every []byte field of e lies inside line.
+func checkViews(t testing.TB, line []byte, e *Entry) {
+	t.Helper()
+	if len(line) == 0 {
+		return
+	}
+	lo := uintptr(unsafe.Pointer(unsafe.SliceData(line)))
+	hi := lo + uintptr(len(line))
+	for name, v := range map[string][]byte{"Level": e.Level, "Host": e.Host, "Tag": e.Tag,
+		"RequestID": e.RequestID, "Message": e.Message, "User": e.User, "Admin": e.Admin,
+		"Field": e.Field, "Constant": e.Constant, "Description": e.Description, "Addr": e.Addr} {
+		if len(v) == 0 {
+			continue
+		}
+		p := uintptr(unsafe.Pointer(unsafe.SliceData(v)))
+		if p < lo || p+uintptr(len(v)) > hi {
+			t.Errorf("%s %q is not a view into the line %q", name, v, line)
+		}
+	}
+}
