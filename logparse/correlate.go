@@ -1,0 +1,358 @@
+package logparse
+
+import (
+	"math"
+	"time"
+)
+
+// CorrelatorConfig bounds a Correlator. Zero (or negative) fields take their defaults.
+type CorrelatorConfig struct {
+	Timeout         time.Duration // default 5m: log time past start+Timeout abandons an open request
+	DuplicateWindow time.Duration // default 30s: same user within this much log time earlier = duplicate
+	MaxOpen         int           // default 10000 open requests; beyond it the oldest is evicted (abandoned) and counted
+	MaxUsers        int           // default 100000 users remembered for duplicate detection; beyond it the oldest are forgotten and counted
+}
+
+// Defaults of CorrelatorConfig.
+const (
+	DefaultTimeout         = 5 * time.Minute
+	DefaultDuplicateWindow = 30 * time.Second
+	DefaultMaxOpen         = 10000
+	DefaultMaxUsers        = 100000
+)
+
+func (c CorrelatorConfig) withDefaults() CorrelatorConfig {
+	if c.Timeout <= 0 {
+		c.Timeout = DefaultTimeout
+	}
+	if c.DuplicateWindow <= 0 {
+		c.DuplicateWindow = DefaultDuplicateWindow
+	}
+	if c.MaxOpen <= 0 {
+		c.MaxOpen = DefaultMaxOpen
+	}
+	if c.MaxUsers <= 0 {
+		c.MaxUsers = DefaultMaxUsers
+	}
+	return c
+}
+
+// Correlator joins the lines of one log into authentications. A "Calling pfAuthUser" line opens
+// a request on its (pid, tid); "authResult" records the verdict; "rawCallStatus" completes it.
+// "Pfauth" lines are complete authentications in themselves. Every request also goes through
+// the duplicate detector.
+//
+// Time is the log's: the clock is the latest line time seen and never goes back. Timeouts,
+// the duplicate window and the order of eviction use that clock; the Start and End of an Auth
+// are the times written on its lines.
+//
+// A Correlator is not safe for concurrent use: one per log, fed by one goroutine.
+type Correlator struct {
+	cfg  CorrelatorConfig
+	emit func(*Auth)
+	now  time.Time // log clock: the latest line time seen
+	nowN int64     // now in logNanos, for cheap arithmetic
+
+	slots    []openSlot
+	order    order            // slots in use, oldest first
+	free     []int32          // indices of slots not in use
+	byThread map[uint64]int32 // ThreadKey → slot
+	used     int              // slots in use: requests and lone verdicts
+	open     int              // of which requests
+
+	evictions uint64
+	dups      duplicates
+	auth      Auth // reused for every emit
+}
+
+// openSlot is a request waiting for its rawCallStatus, or (lone) an authResult that came with
+// no open request and waits for the rawCallStatus of an orphan.
+type openSlot struct {
+	thread    uint64
+	user      []byte    // copy of the user, at most maxUserBytes; buffer reused
+	start     time.Time // line time of the call (of the authResult, if lone)
+	since     int64     // log clock (logNanos) when the slot opened: timeouts and eviction
+	verdict   Verdict
+	lone      bool
+	duplicate bool
+}
+
+// NewCorrelator: one per log. emit receives every ended authentication (completed, orphan,
+// abandoned), synchronously from Add. The *Auth and its User bytes are valid only during the
+// call; emit must not call Add.
+func NewCorrelator(cfg CorrelatorConfig, emit func(*Auth)) *Correlator {
+	cfg = cfg.withDefaults()
+	if emit == nil {
+		emit = func(*Auth) {}
+	}
+	return &Correlator{
+		cfg:      cfg,
+		emit:     emit,
+		nowN:     math.MinInt64, // the first line sets the clock
+		order:    newOrder(),
+		byThread: make(map[uint64]int32),
+		dups:     newDuplicates(cfg.DuplicateWindow, cfg.MaxUsers),
+	}
+}
+
+// Open is the number of requests waiting for their result (the in_flight gauge).
+func (c *Correlator) Open() int { return c.open }
+
+// Evictions is the number of open requests evicted by MaxOpen.
+func (c *Correlator) Evictions() uint64 { return c.evictions }
+
+// ForgottenUsers is the number of users dropped by MaxUsers before their window ended.
+func (c *Correlator) ForgottenUsers() uint64 { return c.dups.forgotten }
+
+// Add feeds one parsed entry. Every entry advances the log clock (an older time does not
+// rewind it); only requests and results are correlated, other kinds are otherwise ignored.
+func (c *Correlator) Add(e *Entry) {
+	if t := logNanos(e.Time); t > c.nowN {
+		c.now, c.nowN = e.Time, t
+		c.expire()
+	}
+	switch e.Kind {
+	case KindCall:
+		c.call(e)
+	case KindAuthResult:
+		c.authResult(e)
+	case KindRawCallStatus:
+		c.rawCallStatus(e)
+	case KindPfauth:
+		c.pfauth(e)
+	}
+}
+
+// expire abandons the requests opened more than Timeout ago and forgets users outside the
+// duplicate window. Slots are in clock order, so this looks at the oldest ones only: O(1) per
+// line plus O(1) per slot that expires.
+func (c *Correlator) expire() {
+	for c.order.head != none {
+		i := c.order.head
+		if c.nowN-c.slots[i].since <= int64(c.cfg.Timeout) {
+			break
+		}
+		c.abandon(i, c.now)
+		c.release(i)
+	}
+	c.dups.prune(c.nowN)
+}
+
+func (c *Correlator) call(e *Entry) {
+	dup := c.dups.seen(e.User, c.nowN)
+	if i, ok := c.byThread[e.ThreadKey()]; ok {
+		// A new call on the thread: the open request never got its result.
+		c.abandon(i, e.Time)
+		c.release(i)
+	}
+	i := c.acquire(e.ThreadKey(), e.Time)
+	s := &c.slots[i]
+	user := e.User
+	if len(user) > maxUserBytes {
+		user = user[:maxUserBytes]
+	}
+	s.user = append(s.user[:0], user...)
+	s.duplicate = dup
+	c.open++
+}
+
+func (c *Correlator) authResult(e *Entry) {
+	i, ok := c.byThread[e.ThreadKey()]
+	if !ok {
+		i = c.acquire(e.ThreadKey(), e.Time)
+		c.slots[i].lone = true
+	}
+	c.slots[i].verdict = e.Verdict
+}
+
+func (c *Correlator) rawCallStatus(e *Entry) {
+	i, ok := c.byThread[e.ThreadKey()]
+	if !ok || c.slots[i].lone {
+		c.auth = Auth{
+			Source:      SourceCall,
+			Outcome:     OutcomeOrphan,
+			Start:       e.Time,
+			End:         e.Time,
+			Status:      e.Status,
+			StatusKnown: e.StatusKnown,
+		}
+		if ok {
+			c.auth.Verdict = c.slots[i].verdict
+			c.release(i)
+		}
+		c.auth.Result = e.Status.Result(c.auth.Verdict)
+		c.emit(&c.auth)
+		return
+	}
+	s := &c.slots[i]
+	d := e.Time.Sub(s.start)
+	if d < 0 { // lines written out of order across the two times
+		d = 0
+	}
+	c.auth = Auth{
+		Source:      SourceCall,
+		Outcome:     OutcomeCompleted,
+		User:        s.user,
+		Start:       s.start,
+		End:         e.Time,
+		Duration:    d,
+		HasDuration: true,
+		Status:      e.Status,
+		StatusKnown: e.StatusKnown,
+		Verdict:     s.verdict,
+		Result:      e.Status.Result(s.verdict),
+		Duplicate:   s.duplicate,
+	}
+	if s.duplicate {
+		c.auth.Handling = handlingOf(&c.auth)
+	}
+	c.emit(&c.auth)
+	c.release(i)
+}
+
+func (c *Correlator) pfauth(e *Entry) {
+	c.auth = Auth{
+		Source:      SourcePfauth,
+		Outcome:     OutcomeCompleted,
+		User:        e.User,
+		Start:       e.Time,
+		End:         e.Time,
+		Status:      e.Status,
+		StatusKnown: e.StatusKnown,
+		Verdict:     e.Verdict,
+		Result:      e.Status.Result(e.Verdict),
+		Duplicate:   c.dups.seen(e.User, c.nowN),
+	}
+	if c.auth.Duplicate {
+		c.auth.Handling = handlingOf(&c.auth)
+	}
+	c.emit(&c.auth)
+}
+
+// abandon emits the request in slot i as abandoned at log time end. A lone verdict is dropped
+// silently: it was never a request.
+func (c *Correlator) abandon(i int32, end time.Time) {
+	s := &c.slots[i]
+	if s.lone {
+		return
+	}
+	c.auth = Auth{
+		Source:    SourceCall,
+		Outcome:   OutcomeAbandoned,
+		User:      s.user,
+		Start:     s.start,
+		End:       end,
+		Duplicate: s.duplicate,
+		Handling:  HandlingOther,
+	}
+	c.emit(&c.auth)
+}
+
+// acquire takes a free slot for thread, evicting the oldest slot when MaxOpen are in use.
+func (c *Correlator) acquire(thread uint64, start time.Time) int32 {
+	if c.used >= c.cfg.MaxOpen {
+		i := c.order.head
+		if !c.slots[i].lone {
+			c.evictions++
+		}
+		c.abandon(i, start)
+		c.release(i)
+	}
+	var i int32
+	if k := len(c.free); k > 0 {
+		i = c.free[k-1]
+		c.free = c.free[:k-1]
+	} else {
+		c.slots = append(c.slots, openSlot{})
+		c.order.grow(len(c.slots))
+		i = int32(len(c.slots) - 1)
+	}
+	s := &c.slots[i]
+	*s = openSlot{thread: thread, user: s.user[:0], start: start, since: c.nowN}
+	c.byThread[thread] = i
+	c.order.pushBack(i)
+	c.used++
+	return i
+}
+
+func (c *Correlator) release(i int32) {
+	s := &c.slots[i]
+	if !s.lone {
+		c.open--
+	}
+	delete(c.byThread, s.thread)
+	c.order.remove(i)
+	c.free = append(c.free, i)
+	c.used--
+}
+
+// logNanos is t in nanoseconds since 1970, clamped to ±2^62 (years 1823 to 2116) so that the
+// difference of two of them never overflows. Cheaper than time.Time arithmetic on every line;
+// times beyond the range (garbage) all count as its ends.
+func logNanos(t time.Time) int64 {
+	const limit = 1 << 62
+	s := t.Unix()
+	switch {
+	case s >= limit/int64(time.Second):
+		return limit
+	case s <= -limit/int64(time.Second):
+		return -limit
+	}
+	return s*int64(time.Second) + int64(t.Nanosecond())
+}
+
+// none marks the end of an order.
+const none int32 = -1
+
+// link is the place of one slot in an order.
+type link struct{ prev, next int32 }
+
+// order is a doubly linked list of slot indices kept beside the slots (links[i] belongs to
+// slot i), so that both the oldest slot and any slot can be removed in O(1) without
+// allocating.
+type order struct {
+	links      []link
+	head, tail int32
+}
+
+func newOrder() order { return order{head: none, tail: none} }
+
+// grow makes room for links of slots 0..n-1.
+func (o *order) grow(n int) {
+	for len(o.links) < n {
+		o.links = append(o.links, link{none, none})
+	}
+}
+
+func (o *order) pushBack(i int32) {
+	o.links[i] = link{prev: o.tail, next: none}
+	if o.tail == none {
+		o.head = i
+	} else {
+		o.links[o.tail].next = i
+	}
+	o.tail = i
+}
+
+func (o *order) remove(i int32) {
+	l := o.links[i]
+	if l.prev == none {
+		o.head = l.next
+	} else {
+		o.links[l.prev].next = l.next
+	}
+	if l.next == none {
+		o.tail = l.prev
+	} else {
+		o.links[l.next].prev = l.prev
+	}
+	o.links[i] = link{none, none}
+}
+
+func (o *order) moveToBack(i int32) {
+	if o.tail == i {
+		return
+	}
+	o.remove(i)
+	o.pushBack(i)
+}
