@@ -53,8 +53,12 @@ func newDuplicates(window time.Duration, max int) duplicates {
 }
 
 // seen records a request by user at log clock now and reports whether it is a duplicate.
-// Call prune(now) first, whenever the clock has advanced.
+// Call prune(now) first, whenever the clock has advanced. A request with no user name is
+// nobody's: it is never a duplicate and is not remembered.
 func (d *duplicates) seen(user []byte, now int64) bool {
+	if len(user) == 0 {
+		return false
+	}
 	if len(user) > maxUserBytes {
 		user = user[:maxUserBytes]
 	}

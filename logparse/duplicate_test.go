@@ -24,6 +24,7 @@ func TestDuplicatesSeen(t *testing.T) {
 		{"exactly the window", 30 * time.Second, []req{{"alice", 0, false}, {"alice", 30 * time.Second, false}}},
 		{"ASCII case folded", 30 * time.Second, []req{{`DOMAIN\Alice`, 0, false}, {`domain\aLICE`, time.Second, true}}},
 		{"non-ASCII compared as written", 30 * time.Second, []req{{"ÉLISE", 0, false}, {"élise", time.Second, false}}},
+		{"empty user names are nobody's", 30 * time.Second, []req{{"", 0, false}, {"", time.Second, false}}},
 		{"other users do not count", 30 * time.Second, []req{{"alice", 0, false}, {"bob", time.Second, false}, {"alicea", 2 * time.Second, false}}},
 		{"every request moves last-seen", 10 * time.Second, []req{
 			{"alice", 0, false}, {"alice", 9 * time.Second, true}, {"alice", 18 * time.Second, true},
