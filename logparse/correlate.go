@@ -42,6 +42,13 @@ func (c CorrelatorConfig) withDefaults() CorrelatorConfig {
 // "Pfauth" lines are complete authentications in themselves. Every request also goes through
 // the duplicate detector.
 //
+// Assumed (not documented by Microsoft): one thread writes the three lines of a request and
+// serves one request at a time, so a new call on a thread means the open one was given up.
+// Syslog lines have no pid or tid and so share one thread.
+//
+// A line first advances the clock, which may abandon requests past their timeout (a late
+// rawCallStatus is then an orphan), and is correlated after that.
+//
 // Time is the log's: the clock is the latest line time seen and never goes back. Timeouts,
 // the duplicate window and the order of eviction use that clock; the Start and End of an Auth
 // are the times written on its lines.
