@@ -1,0 +1,244 @@
+package exporter
+
+import (
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/azuremfa/azuremfa_exporter/logparse"
+)
+
+// maxUnknownCodes caps how many distinct codes outside the status table get a series of their
+// own per log, so that garbage cannot grow the label set without bound. Beyond it they are
+// counted under code="unknown" and in azuremfa_exporter_unknown_code_overflow_total.
+const maxUnknownCodes = 32
+
+// LogMetrics is the sink of one followed log: it turns entries and authentications into
+// metrics. Its children are looked up once; it is used from the log's one goroutine only.
+type LogMetrics struct {
+	m    *Metrics
+	name string
+
+	requests, abandoned, cacheHits, notPerformed       prometheus.Counter
+	inFlight, cacheHitRatio, dupPromptRatio, lastEntry prometheus.Gauge
+	prompts                                            [len(logparse.Methods) + 1]prometheus.Counter // by Method
+	duplicates                                         [len(logparse.Handlings)]prometheus.Counter   // by Handling
+	duration                                           [len(logparse.Methods) + 1][len(logparse.Results)]prometheus.Observer
+	primaryAuth                                        [3]prometheus.Counter // by Verdict
+	adminChanges                                       [4]prometheus.Counter // by AuditAction
+	results                                            map[int]*[len(logparse.Results)]prometheus.Counter
+	oath                                               map[int]prometheus.Counter
+	entriesByLevel                                     map[string]prometheus.Counter
+	unknownCodes                                       int
+	overflow                                           prometheus.Counter
+
+	lines, malformed, readErrors, evictions, forgotten prometheus.Counter
+	reopens                                            map[string]prometheus.Counter
+	fileOpen, offset, size                             prometheus.Gauge
+
+	cacheWindow, dupWindow *ratioWindow
+	lastEntryTS            float64
+	evictionsSeen          uint64
+	forgottenSeen          uint64
+}
+
+// ForLog returns the sink of the log with the given label value, pre-creating every known
+// label combination at zero so that rate() and alerts see them from the first scrape.
+func (m *Metrics) ForLog(name string, statsWindow time.Duration) *LogMetrics {
+	l := &LogMetrics{
+		m:              m,
+		name:           name,
+		requests:       m.requests.WithLabelValues(name),
+		abandoned:      m.abandoned.WithLabelValues(name),
+		cacheHits:      m.cacheHits.WithLabelValues(name),
+		notPerformed:   m.notPerformed.WithLabelValues(name),
+		inFlight:       m.inFlight.WithLabelValues(name),
+		cacheHitRatio:  m.cacheHitRatio.WithLabelValues(name),
+		dupPromptRatio: m.dupPromptRatio.WithLabelValues(name),
+		lastEntry:      m.lastEntry.WithLabelValues(name),
+		results:        make(map[int]*[len(logparse.Results)]prometheus.Counter),
+		oath:           make(map[int]prometheus.Counter),
+		entriesByLevel: make(map[string]prometheus.Counter),
+		overflow:       m.unknownCodes.WithLabelValues(name),
+		lines:          m.lines.WithLabelValues(name),
+		malformed:      m.malformed.WithLabelValues(name),
+		readErrors:     m.readErrors.WithLabelValues(name),
+		evictions:      m.evictions.WithLabelValues(name),
+		forgotten:      m.forgotten.WithLabelValues(name),
+		reopens:        make(map[string]prometheus.Counter),
+		fileOpen:       m.fileOpen.WithLabelValues(name),
+		offset:         m.offset.WithLabelValues(name),
+		size:           m.size.WithLabelValues(name),
+		cacheWindow:    newRatioWindow(statsWindow),
+		dupWindow:      newRatioWindow(statsWindow),
+	}
+	for _, meth := range logparse.Methods {
+		if meth.Interactive() {
+			l.prompts[meth] = m.prompts.WithLabelValues(name, meth.String())
+		}
+		// Answer times matter where someone answers or a cache does; the rest are made on use.
+		if meth.Interactive() || meth == logparse.MethodCache {
+			for _, r := range []logparse.Result{logparse.ResultSuccess, logparse.ResultFailure} {
+				l.duration[meth][r] = m.duration.WithLabelValues(name, meth.String(), r.String())
+			}
+		}
+	}
+	for _, h := range logparse.Handlings {
+		l.duplicates[h] = m.duplicates.WithLabelValues(name, h.String())
+	}
+	l.primaryAuth[logparse.VerdictSuccess] = m.primaryAuth.WithLabelValues(name, logparse.ResultSuccess.String())
+	l.primaryAuth[logparse.VerdictFailure] = m.primaryAuth.WithLabelValues(name, logparse.ResultFailure.String())
+	for _, a := range []logparse.AuditAction{logparse.AuditChanged, logparse.AuditAdded, logparse.AuditDeleted} {
+		l.adminChanges[a] = m.adminChanges.WithLabelValues(name, a.String())
+	}
+	for _, s := range logparse.Statuses() {
+		// The series an alert or a dashboard looks for: each code under its default result.
+		l.result(s, s.Default)
+	}
+	for _, lvl := range []string{"i", "e"} {
+		l.entryLevel([]byte(lvl))
+	}
+	for _, r := range ReopenReasons {
+		l.reopens[r] = m.reopens.WithLabelValues(name, r)
+	}
+	l.cacheHitRatio.Set(l.cacheWindow.ratio())
+	l.dupPromptRatio.Set(l.dupWindow.ratio())
+	return l
+}
+
+// result returns the counter of a code and result, creating it on first use.
+func (l *LogMetrics) result(s logparse.Status, r logparse.Result) prometheus.Counter {
+	byResult, ok := l.results[s.Code]
+	if !ok {
+		if _, known := logparse.LookupCode(s.Code); !known && s.Code != logparse.CodeUnknown {
+			if l.unknownCodes >= maxUnknownCodes {
+				l.overflow.Inc()
+				return l.result(logparse.Status{Code: logparse.CodeUnknown, Method: logparse.MethodOther}, r)
+			}
+			l.unknownCodes++
+		}
+		byResult = new([len(logparse.Results)]prometheus.Counter)
+		l.results[s.Code] = byResult
+	}
+	if byResult[r] == nil {
+		byResult[r] = l.m.results.WithLabelValues(l.name, s.Method.String(), s.CodeLabel(), r.String())
+	}
+	return byResult[r]
+}
+
+// entryLevel returns the counter of a level. Levels are single tokens; anything longer than
+// one character is counted as "other" so that the label set stays small.
+func (l *LogMetrics) entryLevel(level []byte) prometheus.Counter {
+	if c, ok := l.entriesByLevel[string(level)]; ok {
+		return c
+	}
+	label := string(level)
+	switch {
+	case len(level) == 0:
+		label = "none"
+	case len(level) > 1 || !isAlnum(level[0]):
+		label = "other"
+	}
+	c := l.m.entries.WithLabelValues(l.name, label)
+	if len(l.entriesByLevel) < 64 {
+		l.entriesByLevel[string(level)] = c
+	}
+	return c
+}
+
+func isAlnum(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+}
+
+// Line counts a line read from the log; Malformed counts one that had no layout.
+func (l *LogMetrics) Line()      { l.lines.Inc() }
+func (l *LogMetrics) Malformed() { l.malformed.Inc() }
+
+// Entry counts a well-formed entry by level and by message kind.
+func (l *LogMetrics) Entry(e *logparse.Entry) {
+	l.entryLevel(e.Level).Inc()
+	if ts := float64(e.Time.UnixNano()) / 1e9; ts > l.lastEntryTS {
+		l.lastEntry.Set(ts)
+		l.lastEntryTS = ts
+	}
+	switch e.Kind {
+	case logparse.KindCall, logparse.KindPfauth:
+		l.requests.Inc()
+	case logparse.KindNotPerformed:
+		l.notPerformed.Inc()
+	case logparse.KindPrimaryAuth:
+		if c := l.primaryAuth[e.Verdict]; c != nil {
+			c.Inc()
+		}
+	case logparse.KindOATH:
+		c, ok := l.oath[e.Status.Code]
+		if !ok {
+			c = l.m.oath.WithLabelValues(l.name, e.Status.CodeLabel())
+			if len(l.oath) < 64 {
+				l.oath[e.Status.Code] = c
+			}
+		}
+		c.Inc()
+	case logparse.KindAudit:
+		if c := l.adminChanges[e.Action]; c != nil {
+			c.Inc()
+		}
+	}
+	// The ratios follow log time even when nothing completes.
+	l.cacheWindow.advance(e.Time)
+	l.dupWindow.advance(e.Time)
+}
+
+// Auth counts an authentication the correlator ended.
+func (l *LogMetrics) Auth(a *logparse.Auth) {
+	if a.Outcome == logparse.OutcomeAbandoned {
+		l.abandoned.Inc()
+		if a.Duplicate {
+			l.duplicates[a.Handling].Inc()
+		}
+		return
+	}
+	meth := a.Status.Method
+	l.result(a.Status, a.Result).Inc()
+	if a.HasDuration {
+		o := l.duration[meth][a.Result]
+		if o == nil {
+			o = l.m.duration.WithLabelValues(l.name, meth.String(), a.Result.String())
+			l.duration[meth][a.Result] = o
+		}
+		o.Observe(a.Duration.Seconds())
+	}
+	var hit, prompt, dupPrompt float64
+	if meth.Interactive() {
+		l.prompts[meth].Inc()
+		prompt = 1
+	}
+	if meth == logparse.MethodCache {
+		l.cacheHits.Inc()
+		hit = 1
+	}
+	if a.Duplicate {
+		l.duplicates[a.Handling].Inc()
+		if a.Handling == logparse.HandlingPrompted {
+			dupPrompt = 1
+		}
+	}
+	l.cacheWindow.add(a.End, hit, 1)
+	l.dupWindow.add(a.End, dupPrompt, prompt)
+}
+
+// Settle publishes what the correlator keeps itself after a line: in-flight requests, the
+// counts of its caps, and the ratios over the stats window.
+func (l *LogMetrics) Settle(c *logparse.Correlator) {
+	l.inFlight.Set(float64(c.Open()))
+	if n := c.Evictions(); n != l.evictionsSeen {
+		l.evictions.Add(float64(n - l.evictionsSeen))
+		l.evictionsSeen = n
+	}
+	if n := c.ForgottenUsers(); n != l.forgottenSeen {
+		l.forgotten.Add(float64(n - l.forgottenSeen))
+		l.forgottenSeen = n
+	}
+	l.cacheHitRatio.Set(l.cacheWindow.ratio())
+	l.dupPromptRatio.Set(l.dupWindow.ratio())
+}

@@ -1,0 +1,119 @@
+package exporter
+
+import (
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/azuremfa/azuremfa_exporter/logparse"
+)
+
+const namespace = "azuremfa"
+
+// durationBuckets are answer times, in seconds: a cache hit is under a second, a phone call
+// can take minutes.
+var durationBuckets = []float64{0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300}
+
+// ReopenReasons are the label values of azuremfa_exporter_log_reopens_total.
+var ReopenReasons = []string{"rotated", "truncated", "error"}
+
+// Metrics owns every metric family the exporter publishes about MFA and about the logs it
+// follows. Families are registered once; each followed log gets a LogMetrics with its
+// label children looked up once and kept.
+type Metrics struct {
+	requests       *prometheus.CounterVec
+	results        *prometheus.CounterVec
+	duration       *prometheus.HistogramVec
+	inFlight       *prometheus.GaugeVec
+	abandoned      *prometheus.CounterVec
+	prompts        *prometheus.CounterVec
+	cacheHits      *prometheus.CounterVec
+	duplicates     *prometheus.CounterVec
+	cacheHitRatio  *prometheus.GaugeVec
+	dupPromptRatio *prometheus.GaugeVec
+	notPerformed   *prometheus.CounterVec
+	primaryAuth    *prometheus.CounterVec
+	oath           *prometheus.CounterVec
+	adminChanges   *prometheus.CounterVec
+	callStatusInfo *prometheus.GaugeVec
+	entries        *prometheus.CounterVec
+	lastEntry      *prometheus.GaugeVec
+
+	lines        *prometheus.CounterVec
+	malformed    *prometheus.CounterVec
+	readErrors   *prometheus.CounterVec
+	reopens      *prometheus.CounterVec
+	fileOpen     *prometheus.GaugeVec
+	offset       *prometheus.GaugeVec
+	size         *prometheus.GaugeVec
+	evictions    *prometheus.CounterVec
+	unknownCodes *prometheus.CounterVec
+	forgotten    *prometheus.CounterVec
+}
+
+// NewMetrics creates the metric families and registers them on reg.
+func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
+	counter := func(name, help string, labels ...string) *prometheus.CounterVec {
+		return prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: namespace, Name: name, Help: help}, labels)
+	}
+	gauge := func(name, help string, labels ...string) *prometheus.GaugeVec {
+		return prometheus.NewGaugeVec(prometheus.GaugeOpts{Namespace: namespace, Name: name, Help: help}, labels)
+	}
+	m := &Metrics{
+		requests: counter("auth_requests_total",
+			"Authentication requests: Calling pfAuthUser lines, and Pfauth lines (a request and its result at once).", "log"),
+		results: counter("auth_results_total",
+			"Completed authentications by call status code, method and result (success, failure, pending, unknown).",
+			"log", "method", "code", "result"),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Namespace: namespace, Name: "auth_duration_seconds",
+			Help:    "Time from the request to its rawCallStatus, by log time: how long people take to answer.",
+			Buckets: durationBuckets,
+		}, []string{"log", "method", "result"}),
+		inFlight:  gauge("auth_in_flight", "Authentication requests waiting for their result.", "log"),
+		abandoned: counter("auth_abandoned_total", "Authentication requests that never got a result (superseded on their thread, timed out by log time, or evicted).", "log"),
+		prompts:   counter("prompts_total", "Completed authentications with an interactive method (the person was prompted).", "log", "method"),
+		cacheHits: counter("cache_hits_total", "Completed authentications answered from a caching rule (codes 6, 8, 9).", "log"),
+		duplicates: counter("duplicate_requests_total",
+			"Requests for a user who made a request in the same log less than the duplicate window earlier, by how they were handled.",
+			"log", "handling"),
+		cacheHitRatio: gauge("cache_hit_ratio",
+			"Cache hits / completed authentications over the last stats window of log time (NaN with none). The counters are the truth.", "log"),
+		dupPromptRatio: gauge("duplicate_prompt_ratio",
+			"Duplicate requests handled by prompting again / prompts over the last stats window of log time (NaN with none).", "log"),
+		notPerformed: counter("auth_not_performed_total", "Pfauth not performed lines.", "log"),
+		primaryAuth:  counter("primary_auth_total", "Primary auth succeeded/failed lines, by result.", "log", "result"),
+		oath:         counter("oath_validations_total", "validate_oath_code lines, by call status code.", "log", "code"),
+		adminChanges: counter("admin_changes_total", "Admin audit lines: user records changed, added or deleted.", "log", "action"),
+		callStatusInfo: gauge("call_status_info",
+			"Every known call status code with its constant, description and method; always 1.",
+			"code", "constant", "description", "method"),
+		entries:   counter("log_entries_total", "Well-formed log lines, by level.", "log", "level"),
+		lastEntry: gauge("log_last_entry_timestamp_seconds", "Log time of the newest well-formed line.", "log"),
+
+		lines:      counter("exporter_log_lines_total", "Lines read from the log, well-formed or not.", "log"),
+		malformed:  counter("exporter_log_malformed_lines_total", "Lines without the log layout, and lines over the length cap.", "log"),
+		readErrors: counter("exporter_log_read_errors_total", "Errors opening, reading or checking the log file.", "log"),
+		reopens:    counter("exporter_log_reopens_total", "Times the log file was reopened, by reason: rotated, truncated, error.", "log", "reason"),
+		fileOpen:   gauge("exporter_log_file_open", "1 while the log file is open and followed, 0 while it is missing or failing.", "log"),
+		offset:     gauge("exporter_log_offset_bytes", "Bytes of the current log file read so far.", "log"),
+		size:       gauge("exporter_log_size_bytes", "Size of the current log file when last checked.", "log"),
+		evictions: counter("exporter_correlator_evictions_total",
+			"Open requests dropped because the cap on open requests was reached (also counted as abandoned).", "log"),
+		forgotten: counter("exporter_duplicate_users_forgotten_total",
+			"Users dropped from duplicate detection before their window ended because the cap on remembered users was reached.", "log"),
+		unknownCodes: counter("exporter_unknown_code_overflow_total",
+			"Results whose unknown code was counted under code=\"unknown\" because too many distinct unknown codes were seen.", "log"),
+	}
+	for _, c := range []prometheus.Collector{m.requests, m.results, m.duration, m.inFlight, m.abandoned,
+		m.prompts, m.cacheHits, m.duplicates, m.cacheHitRatio, m.dupPromptRatio, m.notPerformed,
+		m.primaryAuth, m.oath, m.adminChanges, m.callStatusInfo, m.entries, m.lastEntry,
+		m.lines, m.malformed, m.readErrors, m.reopens, m.fileOpen, m.offset, m.size, m.evictions,
+		m.unknownCodes, m.forgotten} {
+		if err := reg.Register(c); err != nil {
+			return nil, err
+		}
+	}
+	for _, s := range logparse.Statuses() {
+		m.callStatusInfo.WithLabelValues(s.CodeLabel(), s.Constant, s.Description, s.Method.String()).Set(1)
+	}
+	return m, nil
+}

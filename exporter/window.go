@@ -1,0 +1,79 @@
+package exporter
+
+import (
+	"math"
+	"time"
+)
+
+// windowBuckets is how finely a stats window is divided: a ratio moves in steps of
+// window/windowBuckets of log time.
+const windowBuckets = 300
+
+// ratioWindow keeps a numerator and a denominator over the last window of log time, in
+// buckets, with running sums so that adding and reading are O(1) amortised.
+type ratioWindow struct {
+	width    int64 // bucket width, ns of log time
+	num, den []float64
+	sumNum   float64
+	sumDen   float64
+	head     int64 // index (log time / width) of the newest bucket
+	started  bool
+}
+
+func newRatioWindow(window time.Duration) *ratioWindow {
+	width := int64(window) / windowBuckets
+	if width < int64(time.Millisecond) {
+		width = int64(time.Millisecond)
+	}
+	n := int((int64(window) + width - 1) / width)
+	if n < 1 {
+		n = 1
+	}
+	return &ratioWindow{width: width, num: make([]float64, n), den: make([]float64, n)}
+}
+
+// advance moves the window's end to log time t, dropping what fell out of it, and returns
+// the bucket of t, or -1 when t is older than the window. Older times never move it back.
+func (w *ratioWindow) advance(t time.Time) int {
+	idx := t.UnixNano() / w.width
+	n := int64(len(w.num))
+	switch {
+	case !w.started:
+		w.started, w.head = true, idx
+	case idx-w.head >= n: // a gap longer than the window: everything falls out
+		clear(w.num)
+		clear(w.den)
+		w.sumNum, w.sumDen, w.head = 0, 0, idx
+	}
+	for w.head < idx {
+		w.head++
+		i := ((w.head % n) + n) % n
+		w.sumNum -= w.num[i]
+		w.sumDen -= w.den[i]
+		w.num[i], w.den[i] = 0, 0
+	}
+	if idx <= w.head-n {
+		return -1
+	}
+	return int(((idx % n) + n) % n)
+}
+
+// add counts num and den at log time t.
+func (w *ratioWindow) add(t time.Time, num, den float64) {
+	i := w.advance(t)
+	if i < 0 {
+		return
+	}
+	w.num[i] += num
+	w.den[i] += den
+	w.sumNum += num
+	w.sumDen += den
+}
+
+// ratio is sumNum/sumDen over the window, NaN when the denominator is empty.
+func (w *ratioWindow) ratio() float64 {
+	if w.sumDen <= 0 {
+		return math.NaN()
+	}
+	return w.sumNum / w.sumDen
+}
