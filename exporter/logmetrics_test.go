@@ -1,0 +1,132 @@
+package exporter
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
+	"github.com/prometheus/common/promslog"
+)
+
+// feed sends lines through one log's pipeline and returns the registry.
+func feed(t *testing.T, lines ...string) *prometheus.Registry {
+	t.Helper()
+	reg := prometheus.NewRegistry()
+	m, err := NewMetrics(reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := NewPipeline(LogRadius, m, testPipelineConfig(), promslog.NewNopLogger())
+	for _, l := range lines {
+		p.HandleLine([]byte(l))
+	}
+	return reg
+}
+
+// TestUnknownCodesAreCappedPerLog: garbage codes get a series each up to the cap, then are
+// counted under code="unknown" and in the overflow counter, never dropped.
+func TestUnknownCodesAreCappedPerLog(t *testing.T) {
+	var lines []string
+	for i := range maxUnknownCodes + 10 {
+		lines = append(lines,
+			fmt.Sprintf("2026-11-23T08:00:%02d.000000Z|0|1|%d|pfrad|Calling pfAuthUser('u%d', '', 1)", i%60, i, i),
+			fmt.Sprintf("2026-11-23T08:00:%02d.000000Z|0|1|%d|pfrad|rawCallStatus = %d", i%60, i, 1000+i))
+	}
+	reg := feed(t, lines...)
+	want := `
+# HELP azuremfa_exporter_unknown_code_overflow_total Results whose unknown code was counted under code="unknown" because too many distinct unknown codes were seen.
+# TYPE azuremfa_exporter_unknown_code_overflow_total counter
+azuremfa_exporter_unknown_code_overflow_total{log="radius"} 10
+`
+	if err := testutil.GatherAndCompare(reg, strings.NewReader(want), "azuremfa_exporter_unknown_code_overflow_total"); err != nil {
+		t.Fatal(err)
+	}
+	var total, series float64
+	mfs, _ := reg.Gather()
+	for _, mf := range mfs {
+		if mf.GetName() != "azuremfa_auth_results_total" {
+			continue
+		}
+		for _, m := range mf.GetMetric() {
+			total += m.GetCounter().GetValue()
+			for _, lp := range m.GetLabel() {
+				if lp.GetName() == "code" && (strings.HasPrefix(lp.GetValue(), "10") && len(lp.GetValue()) == 4 || lp.GetValue() == "unknown") {
+					series++
+				}
+			}
+		}
+	}
+	if total != maxUnknownCodes+10 {
+		t.Errorf("results counted %v, want %d: none may be dropped", total, maxUnknownCodes+10)
+	}
+	if series != maxUnknownCodes+1 {
+		t.Errorf("%v series for unknown codes, want %d (the cap plus code=\"unknown\")", series, maxUnknownCodes+1)
+	}
+}
+
+// TestLevelLabelStaysSmall: single-character levels are kept, anything else is "other".
+func TestLevelLabelStaysSmall(t *testing.T) {
+	reg := feed(t,
+		"2026-11-23T08:00:00Z|w|1|1|pfrad|something",
+		"2026-11-23T08:00:01Z|warning|1|1|pfrad|something",
+		"2026-11-23T08:00:02Z|verbose|1|1|pfrad|something",
+	)
+	want := `
+# HELP azuremfa_log_entries_total Well-formed log lines, by level.
+# TYPE azuremfa_log_entries_total counter
+azuremfa_log_entries_total{level="e",log="radius"} 0
+azuremfa_log_entries_total{level="i",log="radius"} 0
+azuremfa_log_entries_total{level="other",log="radius"} 2
+azuremfa_log_entries_total{level="w",log="radius"} 1
+`
+	if err := testutil.GatherAndCompare(reg, strings.NewReader(want), "azuremfa_log_entries_total"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestRatiosFollowLogTime: the cache-hit and duplicate-prompt gauges cover the last stats
+// window of log time, whatever the wall clock says.
+func TestRatiosFollowLogTime(t *testing.T) {
+	at := func(d time.Duration) string {
+		return time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC).Add(d).Format("2006-01-02T15:04:05.000000Z")
+	}
+	reg := feed(t,
+		at(0)+"|0|1|1|pfrad|Calling pfAuthUser('a', '', 1)",
+		at(5*time.Second)+"|0|1|1|pfrad|authResult = 1",
+		at(5*time.Second)+"|0|1|1|pfrad|rawCallStatus = 21",
+		at(10*time.Second)+"|0|1|2|pfrad|Calling pfAuthUser('A', '', 1)", // duplicate of a, prompted again
+		at(20*time.Second)+"|0|1|2|pfrad|authResult = 1",
+		at(20*time.Second)+"|0|1|2|pfrad|rawCallStatus = 21",
+		at(21*time.Second)+"|0|1|3|pfrad|Calling pfAuthUser('b', '', 1)",
+		at(22*time.Second)+"|0|1|3|pfrad|authResult = 1",
+		at(22*time.Second)+"|0|1|3|pfrad|rawCallStatus = 6",
+	)
+	want := `
+# HELP azuremfa_cache_hit_ratio Cache hits / completed authentications over the last stats window of log time (NaN with none). The counters are the truth.
+# TYPE azuremfa_cache_hit_ratio gauge
+azuremfa_cache_hit_ratio{log="radius"} 0.3333333333333333
+# HELP azuremfa_duplicate_prompt_ratio Duplicate requests handled by prompting again / prompts over the last stats window of log time (NaN with none).
+# TYPE azuremfa_duplicate_prompt_ratio gauge
+azuremfa_duplicate_prompt_ratio{log="radius"} 0.5
+`
+	if err := testutil.GatherAndCompare(reg, strings.NewReader(want), "azuremfa_cache_hit_ratio", "azuremfa_duplicate_prompt_ratio"); err != nil {
+		t.Fatal(err)
+	}
+	// Ten minutes of log time later, with nothing completed, the window is empty again.
+	reg2 := feed(t,
+		at(0)+"|0|1|1|pfrad|Calling pfAuthUser('a', '', 1)",
+		at(1*time.Second)+"|0|1|1|pfrad|rawCallStatus = 6",
+		at(10*time.Minute)+"|0|1|1|pfrad|a line of another shape",
+	)
+	want2 := `
+# HELP azuremfa_cache_hit_ratio Cache hits / completed authentications over the last stats window of log time (NaN with none). The counters are the truth.
+# TYPE azuremfa_cache_hit_ratio gauge
+azuremfa_cache_hit_ratio{log="radius"} NaN
+`
+	if err := testutil.GatherAndCompare(reg2, strings.NewReader(want2), "azuremfa_cache_hit_ratio"); err != nil {
+		t.Fatal(err)
+	}
+}
