@@ -1,0 +1,235 @@
+package follow
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"testing"
+	"time"
+)
+
+// The rotation matrix (issue 5): rotation style × watch mode × content, run
+// against both implementations. In every cell a writer numbers its lines
+// and the check demands every line exactly once, in order.
+
+type rotation string
+
+const (
+	rRename       rotation = "rename+create"
+	rCopyTruncate rotation = "copy+truncate"
+	rDelete       rotation = "delete+create"
+	rStopped      rotation = "while-stopped"
+	rTwice        rotation = "two-rollovers"
+)
+
+var (
+	rotations = []rotation{rRename, rCopyTruncate, rDelete, rStopped, rTwice}
+	contents  = []content{cPartial, cCRLF, cBOM, cUTF16, cAcross, cBurst}
+	modes     = []bool{false, true} // Poll
+)
+
+func modeName(poll bool) string {
+	if poll {
+		return "poll"
+	}
+	return "notify"
+}
+
+func TestMatrixOwn(t *testing.T) {
+	for _, rot := range rotations {
+		for _, poll := range modes {
+			for _, c := range contents {
+				t.Run(fmt.Sprintf("%s/%s/%s", rot, modeName(poll), c), func(t *testing.T) {
+					if reason := notApplicable(rot, c); reason != "" {
+						t.Skip(reason)
+					}
+					res := runCell(t, Own, rot, poll, c)
+					if res.lost != 0 || res.doubled != 0 || res.bad != 0 {
+						t.Errorf("lost %d, doubled %d, corrupt %d of %d lines", res.lost, res.doubled, res.bad, res.total)
+					}
+				})
+			}
+		}
+	}
+}
+
+func notApplicable(rot rotation, c content) string {
+	if rot == rTwice && c == cAcross {
+		return "a line split across a file that is rotated in and out between two looks cannot be joined: its middle is in that file"
+	}
+	return ""
+}
+
+type cellResult struct {
+	lost, doubled, bad, total int
+	middleRead                bool
+}
+
+// shiftRotated moves path.1 to path.2, as a rotator keeping two old files.
+func shiftRotated(t *testing.T, path string) {
+	if _, err := os.Stat(path + ".1"); err == nil {
+		if err := os.Rename(path+".1", path+".2"); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func copyFile(t *testing.T, from, to string) {
+	src, err := os.Open(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	dst, err := os.Create(to)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.Copy(dst, src); err != nil {
+		t.Fatal(err)
+	}
+	if err := dst.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// rotate performs one rollover the way a writer and a rotator do it. For
+// rename and delete the writer still writes two lines through its old
+// handle before starting the new file (it learns of the rollover late).
+func rotate(t *testing.T, w *writer, style rotation, across bool) {
+	var rest []byte
+	switch style {
+	case rRename, rStopped, rTwice:
+		shiftRotated(t, w.path)
+		if err := os.Rename(w.path, w.path+".1"); err != nil {
+			t.Fatal(err)
+		}
+		w.lines(2)
+		if across {
+			rest = w.half()
+		}
+		w.create()
+	case rDelete:
+		if err := os.Remove(w.path); err != nil {
+			t.Fatal(err)
+		}
+		w.lines(2)
+		if across {
+			rest = w.half()
+		}
+		w.create()
+	case rCopyTruncate:
+		if across {
+			rest = w.half()
+		}
+		shiftRotated(t, w.path)
+		copyFile(t, w.path, w.path+".1")
+		if err := os.Truncate(w.path, 0); err != nil {
+			t.Fatal(err)
+		}
+		w.written = 0
+		w.gen++
+	}
+	if rest != nil {
+		w.raw(rest)
+	}
+}
+
+func runCell(t *testing.T, impl Implementation, rot rotation, poll bool, c content) cellResult {
+	path := tempLog(t)
+	w := newWriter(t, path, c)
+	defer w.close()
+	n0, n1, n2 := 10, 5, 10
+	if c == cBurst {
+		n0, n1, n2 = 1000, 49_000, 50_000
+	}
+	w.lines(n0)
+	cfg := Config{Path: path, Poll: poll, FromStart: true, Implementation: impl}
+	r := start(t, cfg)
+	w.sync = func(size int64) {
+		if impl == Nxadm {
+			time.Sleep(3 * nxadmPoll) // no trigger to wait on; see look()
+			return
+		}
+		r.waitRead(size)
+	}
+	r.waitLines(n0)
+	w.lines(n1) // not yet read (poll mode) when the rollover comes
+	style := rot
+	if rot == rStopped {
+		r.look()
+		r.stop()
+		saved := r.f.Position()
+		pf := t.TempDir() + "/positions.json"
+		if err := SavePositions(pf, []Position{saved}); err != nil {
+			t.Fatal(err)
+		}
+		sync := w.sync
+		w.sync = nil // nobody reads while stopped
+		w.lines(3)   // written while stopped
+		rotate(t, w, rRename, c == cAcross)
+		w.lines(n2)
+		w.sync = sync
+		loaded, err := LoadPositions(pf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := loaded[path]
+		first := r.got()
+		cfg.Resume, cfg.FromStart = &p, false
+		r = start(t, cfg)
+		total := w.next - len(first)
+		waitAll(r, impl, total)
+		got := append(first, r.got()...)
+		lost, doubled, bad := check(t, got, w, nil)
+		return cellResult{lost: lost, doubled: doubled, bad: bad, total: w.next}
+	}
+	rotate(t, w, style, c == cAcross)
+	mayLose := map[int]bool{}
+	middle := 0
+	if rot == rTwice {
+		middle = w.gen
+		mayLose[middle] = true
+		w.lines(n2 / 2)
+		rotate(t, w, style, false)
+	}
+	w.lines(n2)
+	middleLines := 0
+	for _, g := range w.genOf {
+		if g == middle {
+			middleLines++
+		}
+	}
+	waitAll(r, impl, w.next-middleLines)
+	got := r.got()
+	lost, doubled, bad := check(t, got, w, mayLose)
+	res := cellResult{lost: lost, doubled: doubled, bad: bad, total: w.next}
+	if rot == rTwice {
+		res.middleRead = len(got) > w.next-middleLines
+		t.Logf("middle file read: %v", res.middleRead)
+	}
+	return res
+}
+
+// waitAll waits for n lines, then for one more complete look, so a line
+// delivered twice shows up. nxadm has no trigger: its wait ends when the
+// count stops changing.
+func waitAll(r *running, impl Implementation, n int) {
+	r.t.Helper()
+	if impl == Nxadm {
+		stable, last := 0, -1
+		end := time.Now().Add(deadline)
+		for r.count() < n && stable < 100 && time.Now().Before(end) {
+			time.Sleep(nxadmPoll)
+			if c := r.count(); c == last {
+				stable++
+			} else {
+				stable, last = 0, c
+			}
+		}
+		r.look()
+		return
+	}
+	r.waitLines(n)
+	r.look()
+	r.look()
+}

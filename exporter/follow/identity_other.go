@@ -1,0 +1,38 @@
+//go:build !windows
+
+package follow
+
+import (
+	"os"
+	"syscall"
+)
+
+// closeWhenGone: on Unix a removed file stays readable through our handle
+// and never blocks the writer, so it is kept while it may still grow.
+const closeWhenGone = false
+
+// idOf is what os.SameFile compares on Unix: device and inode.
+func idOf(fi os.FileInfo) fileID {
+	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+		return fileID{vol: uint64(st.Dev), idx: uint64(st.Ino)}
+	}
+	return fileID{}
+}
+
+// handleIdentity takes identity and size from the open handle (fstat).
+func handleIdentity(f *os.File) (fileID, int64, error) {
+	fi, err := f.Stat()
+	if err != nil {
+		return fileID{}, 0, err
+	}
+	return idOf(fi), fi.Size(), nil
+}
+
+// statPath reports what is at path now.
+func statPath(path string) (pathStat, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return pathStat{}, err
+	}
+	return pathStat{id: idOf(fi), size: fi.Size(), isDir: fi.IsDir()}, nil
+}

@@ -1,0 +1,498 @@
+package follow
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+)
+
+const (
+	// goneGrace: a file missing from its path is kept open (Unix) until it
+	// has not grown for this many looks: a writer may still finish its last
+	// lines through its own handle after renaming the file away.
+	goneGrace = 2
+	// maxBackoff bounds the looks skipped between retries of a locked file.
+	maxBackoff = 16
+)
+
+var errIsDir = errors.New("is a directory, not a file")
+
+// tailer is the package's own follower (mtail shape). Everything except
+// consumed and the fields under mu belongs to the Run goroutine.
+type tailer struct {
+	cfg  Config
+	log  *slog.Logger
+	obs  Observer
+	dir  string
+	base string
+
+	file *os.File
+	id   fileID
+	lr   lineReader
+
+	consumed atomic.Int64 // offset just past the last consumed line
+	mu       sync.Mutex
+	posID    fileID
+	posFile  *os.File // = file, for Position's check bytes
+	posEnc   encoding
+
+	missing    bool
+	errMsg     string // current error state: logged and counted once
+	goneChecks int
+	gonePos    int64
+	waitLooks  int // looks to skip before retrying a locked file
+	backoff    int
+	lost       *Position // where a read error left us, to resume the same file
+}
+
+func newTailer(cfg Config) *tailer {
+	t := &tailer{cfg: cfg, log: cfg.Logger.With("path", cfg.Path), obs: cfg.Observer,
+		dir: filepath.Dir(cfg.Path), base: filepath.Base(cfg.Path)}
+	t.lr = newLineReader(cfg.MaxLineBytes, &t.consumed, cfg.Observer)
+	return t
+}
+
+func (t *tailer) position() Position {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	p := Position{Path: t.cfg.Path, Identity: t.posID.String(), Offset: t.consumed.Load(), Encoding: t.posEnc.String()}
+	if t.posFile != nil && p.Offset > 0 {
+		n := min(p.Offset, tailLen)
+		b := make([]byte, n)
+		if m, _ := t.posFile.ReadAt(b, p.Offset-n); int64(m) == n {
+			p.Check = b
+		}
+	}
+	return p
+}
+
+func (t *tailer) run(ctx context.Context, emit func([]byte)) error {
+	if t.cfg.OneShot {
+		return t.oneShot(ctx, emit)
+	}
+	w := newWaker(t.cfg, t.dir, t.base, t.log)
+	defer w.close()
+	defer t.closeFile()
+	t.start(ctx, emit)
+	for {
+		if t.file != nil {
+			t.readToEOF(ctx, emit, true)
+		}
+		if ctx.Err() != nil {
+			return nil
+		}
+		if t.atEOF(ctx, emit) {
+			continue // now on another file: read it at once
+		}
+		if !w.wait(ctx) {
+			return nil
+		}
+	}
+}
+
+func (t *tailer) oneShot(ctx context.Context, emit func([]byte)) error {
+	f, err := openShared(t.cfg.Path)
+	if err != nil {
+		return err
+	}
+	id, _, err := handleIdentity(f)
+	if err != nil {
+		f.Close()
+		return err
+	}
+	t.setFile(f, id)
+	defer t.closeFile()
+	t.obs.FileOpened()
+	t.lr.switchFile(0)
+	if !t.sniff() {
+		t.lr.setEncoding(encUTF8) // too short to tell
+	}
+	for ctx.Err() == nil {
+		n, err := t.lr.fill(t.file)
+		t.lr.scan(emit)
+		if err == io.EOF || (err == nil && n == 0) {
+			break
+		}
+		if err != nil {
+			t.obs.ReadError(err)
+			return err
+		}
+	}
+	if ctx.Err() == nil {
+		t.lr.flush(emit)
+	}
+	t.obs.Progress(t.consumed.Load(), t.lr.pos)
+	return nil
+}
+
+// start opens the file present at startup: at the resumed position, at its
+// end, or at its start with FromStart.
+func (t *tailer) start(ctx context.Context, emit func([]byte)) {
+	st, err := statPath(t.cfg.Path)
+	switch {
+	case isGone(err):
+		t.setMissing()
+		return
+	case err != nil:
+		t.fail("stat", err)
+		return
+	case st.isDir:
+		t.fail("stat", fmt.Errorf("%s %w", t.cfg.Path, errIsDir))
+		return
+	}
+	if r := t.cfg.Resume; r != nil && r.Identity != "" {
+		t.resume(ctx, emit, st, r)
+		return
+	}
+	if t.cfg.FromStart {
+		t.open(0, false)
+		return
+	}
+	t.open(st.size, true)
+}
+
+// resume continues where a previous run stopped. If the file was rolled
+// over meanwhile, the old file is looked for beside it by identity and
+// drained from the saved offset first.
+func (t *tailer) resume(ctx context.Context, emit func([]byte), st pathStat, r *Position) {
+	if st.id.String() == r.Identity {
+		if !t.open(r.Offset, false) {
+			return
+		}
+		if t.lr.pos < r.Offset || !t.checkAt(t.file, r.Offset, r.Check) {
+			t.log.Info("file was truncated while stopped; reading it from the start", "saved_offset", r.Offset)
+			t.obs.Reopened(ReasonTruncated)
+			t.restart()
+		}
+		return
+	}
+	if f, id := findByIdentity(t.dir, t.base, r.Identity); f != nil {
+		t.log.Info("file was rolled over while stopped; draining the old file first", "old", f.Name(), "saved_offset", r.Offset)
+		t.setFile(f, id)
+		t.obs.FileOpened()
+		t.lr.switchFile(0)
+		if t.sniff() && r.Offset >= t.lr.pos && t.checkAt(f, r.Offset, r.Check) {
+			t.seek(r.Offset)
+			t.readToEOF(ctx, emit, false)
+		} else {
+			t.log.Warn("rolled-over file does not match the saved position; skipping it", "old", f.Name())
+		}
+		t.closeFile()
+	} else {
+		t.log.Warn("file was rolled over while stopped and the old file is gone; lines written to it after the saved position are lost", "saved_offset", r.Offset)
+	}
+	t.obs.Reopened(ReasonRotated)
+	t.open(0, false)
+}
+
+// checkAt reports whether the bytes before off in f are want.
+func (t *tailer) checkAt(f *os.File, off int64, want []byte) bool {
+	if len(want) == 0 || off < int64(len(want)) {
+		return len(want) == 0
+	}
+	got := make([]byte, len(want))
+	n, _ := f.ReadAt(got, off-int64(len(want)))
+	return n == len(want) && bytes.Equal(got, want)
+}
+
+// readToEOF reads and emits until a read returns nothing. With verify it
+// first checks that the file was not truncated and rewritten past our
+// offset since the last look.
+func (t *tailer) readToEOF(ctx context.Context, emit func([]byte), verify bool) {
+	if t.lr.enc == encUnknown && !t.sniff() {
+		return
+	}
+	if verify && !t.tailIntact() {
+		t.truncated(ctx, emit)
+	}
+	for ctx.Err() == nil {
+		n, err := t.lr.fill(t.file)
+		if n > 0 {
+			t.lr.scan(emit)
+		}
+		if err != nil && err != io.EOF {
+			t.readFailed(err)
+			return
+		}
+		if n == 0 {
+			break
+		}
+	}
+	t.obs.Progress(t.consumed.Load(), t.lr.pos)
+}
+
+// tailIntact re-reads the last bytes before our offset: if they changed or
+// are gone, the file was truncated, even if it has regrown past our offset
+// (a size comparison alone misses that).
+func (t *tailer) tailIntact() bool {
+	n := t.lr.tailN
+	if n == 0 || t.lr.pos < int64(n) {
+		return true
+	}
+	var b [tailLen]byte
+	m, _ := t.file.ReadAt(b[:n], t.lr.pos-int64(n))
+	return m == n && bytes.Equal(b[:n], t.lr.tail[:n])
+}
+
+// truncated handles copy-and-truncate: lines written after our last read
+// and before the copy exist only in the copy, so read them there first,
+// then read the truncated file from 0.
+func (t *tailer) truncated(ctx context.Context, emit func([]byte)) {
+	if c := findCopy(t.dir, t.base, t.lr.pos, t.lr.tail[:t.lr.tailN], t.id); c != nil {
+		before := t.lr.pos
+		for ctx.Err() == nil {
+			n, err := t.lr.fill(readerAt{c, t.lr.pos})
+			if n > 0 {
+				t.lr.scan(emit)
+			}
+			if n == 0 || err != nil {
+				break
+			}
+		}
+		t.log.Info("read the end of the truncated file from its copy", "copy", c.Name(), "bytes", t.lr.pos-before)
+		c.Close()
+	}
+	t.log.Info("file truncated; reading it from the start", "offset", t.lr.pos)
+	t.obs.Reopened(ReasonTruncated)
+	t.restart()
+}
+
+// readerAt reads f from off without moving f's own offset.
+type readerAt struct {
+	f   *os.File
+	off int64
+}
+
+func (r readerAt) Read(p []byte) (int, error) { return r.f.ReadAt(p, r.off) }
+
+// restart reads the current file again from its start.
+func (t *tailer) restart() {
+	t.lr.switchFile(0)
+	t.consumed.Store(0)
+	if _, err := t.file.Seek(0, io.SeekStart); err != nil {
+		t.readFailed(err)
+		return
+	}
+	t.sniff()
+}
+
+// atEOF looks at the path after a read returned nothing: rotation,
+// truncation, removal. It reports whether it switched to another file.
+func (t *tailer) atEOF(ctx context.Context, emit func([]byte)) bool {
+	if t.waitLooks > 0 {
+		t.waitLooks--
+		return false
+	}
+	st, err := statPath(t.cfg.Path)
+	switch {
+	case isGone(err):
+		if t.file != nil {
+			if t.lr.pos != t.gonePos {
+				t.goneChecks, t.gonePos = 0, t.lr.pos
+			}
+			t.goneChecks++
+			if !closeWhenGone && t.goneChecks <= goneGrace {
+				return false
+			}
+			t.readToEOF(ctx, emit, false)
+			t.closeFile()
+			t.log.Info("file removed; waiting for it to reappear")
+		}
+		t.setMissing()
+		return false
+	case err != nil:
+		t.fail("stat", err)
+		return false
+	case st.isDir:
+		t.fail("stat", fmt.Errorf("%s %w", t.cfg.Path, errIsDir))
+		return false
+	}
+	t.goneChecks = 0
+	if t.file == nil {
+		if l := t.lost; l != nil && l.Identity == st.id.String() {
+			if t.open(l.Offset, false) {
+				t.lost = nil
+				t.obs.Reopened(ReasonError)
+			}
+			return t.file != nil
+		}
+		if t.open(0, false) && t.lost != nil {
+			t.lost = nil
+			t.obs.Reopened(ReasonError)
+		}
+		return t.file != nil
+	}
+	if st.id != t.id {
+		if st.size == 0 {
+			// The writer has not written to the new file yet, so the old
+			// one may still grow: stay on it.
+			return false
+		}
+		t.readToEOF(ctx, emit, false) // drain the old file before switching
+		t.closeFile()
+		t.log.Info("file rotated; reading the new file from the start")
+		t.obs.Reopened(ReasonRotated)
+		t.open(0, false)
+		return true
+	}
+	if st.size < t.lr.pos {
+		t.truncated(ctx, emit)
+		return true
+	}
+	return false
+}
+
+// open opens the path at offset at. fromEnd means at is the end of a file
+// present at startup: a partial line found there is skipped, not emitted.
+func (t *tailer) open(at int64, fromEnd bool) bool {
+	f, err := openShared(t.cfg.Path)
+	if err != nil {
+		if isGone(err) {
+			t.setMissing()
+			return false
+		}
+		if isLocked(err) {
+			t.backoffLocked()
+		}
+		t.fail("open", err)
+		return false
+	}
+	id, size, err := handleIdentity(f) // identity of what we hold, not of the name
+	if err != nil {
+		f.Close()
+		t.fail("stat", err)
+		return false
+	}
+	t.setFile(f, id)
+	t.obs.FileOpened()
+	t.lr.switchFile(0)
+	t.consumed.Store(0)
+	if !t.sniff() {
+		return true // empty (or half a BOM): sniffed on the next read
+	}
+	if at > size {
+		at = 0 // shorter than the saved offset: the caller decides what it means
+	}
+	if at > t.lr.pos {
+		at -= (at - t.lr.pos) % int64(t.lr.enc.unit())
+		t.seek(at)
+		if fromEnd && !t.endsLine(at) {
+			t.lr.skipping, t.lr.silent = true, true
+		}
+	}
+	return true
+}
+
+// sniff reads the first bytes of the current file, decides its encoding
+// and moves past a BOM if reading from the start. False while undecided.
+func (t *tailer) sniff() bool {
+	var head [4]byte
+	n, _ := t.file.ReadAt(head[:], 0)
+	enc, bom := sniff(head[:n])
+	if enc == encUnknown {
+		return false
+	}
+	t.lr.setEncoding(enc)
+	t.mu.Lock()
+	t.posEnc = enc
+	t.mu.Unlock()
+	if t.lr.pos < int64(bom) {
+		t.seek(int64(bom))
+	}
+	return true
+}
+
+func (t *tailer) seek(off int64) {
+	if _, err := t.file.Seek(off, io.SeekStart); err != nil {
+		t.readFailed(err)
+		return
+	}
+	t.lr.pos = off
+	t.lr.tailN = 0
+	// A partial line carried over has not been consumed yet.
+	t.consumed.Store(max(0, off-int64(t.lr.end-t.lr.start)))
+}
+
+// endsLine reports whether the bytes before off end a line.
+func (t *tailer) endsLine(off int64) bool {
+	u := int64(t.lr.enc.unit())
+	if off < u {
+		return true
+	}
+	b := make([]byte, u)
+	if n, _ := t.file.ReadAt(b, off-u); int64(n) != u {
+		return false
+	}
+	return b[0] == '\n' && (u == 1 || b[1] == 0)
+}
+
+func (t *tailer) setFile(f *os.File, id fileID) {
+	t.mu.Lock()
+	t.file, t.id, t.posFile, t.posID = f, id, f, id
+	t.mu.Unlock()
+	t.missing, t.waitLooks, t.backoff = false, 0, 0
+	if t.errMsg != "" {
+		t.log.Info("log file readable again")
+		t.errMsg = ""
+	}
+}
+
+func (t *tailer) closeFile() {
+	if t.file == nil {
+		return
+	}
+	t.mu.Lock()
+	t.file.Close()
+	t.file, t.posFile = nil, nil
+	t.mu.Unlock()
+	t.obs.FileClosed()
+}
+
+func (t *tailer) setMissing() {
+	if t.missing {
+		return
+	}
+	t.missing = true
+	t.errMsg = ""
+	t.obs.FileClosed()
+	t.obs.Missing()
+	t.log.Info("log file missing; waiting for it to appear")
+}
+
+// fail records an error state: logged and counted once per state, retried
+// on every look.
+func (t *tailer) fail(op string, err error) {
+	t.missing = false
+	msg := op + ": " + err.Error()
+	if msg == t.errMsg {
+		return
+	}
+	t.errMsg = msg
+	t.obs.ReadError(err)
+	t.log.Warn("cannot read log file; retrying", "op", op, "err", err)
+}
+
+// readFailed closes the handle after a read error; the same file is resumed
+// at the same offset once it can be opened again.
+func (t *tailer) readFailed(err error) {
+	if isLocked(err) {
+		t.backoffLocked()
+		t.fail("read", err)
+		return
+	}
+	t.lost = &Position{Identity: t.id.String(), Offset: t.lr.pos}
+	t.closeFile()
+	t.fail("read", err)
+}
+
+func (t *tailer) backoffLocked() {
+	t.backoff = min(max(1, 2*t.backoff), maxBackoff)
+	t.waitLooks = t.backoff
+}
