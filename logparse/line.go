@@ -106,52 +106,64 @@ func parseISOLine(b []byte, e *Entry) *MalformedError {
 	return errTimestamp
 }
 
-// parsePipeFields parses "level|pid|tid|tag|[request-id|]message".
+// parsePipeFields parses "level|pid|tid|tag|[request-id|]message". The short fields are
+// scanned byte by byte: cheaper than a call to bytes.IndexByte for a few bytes.
 func parsePipeFields(b []byte, e *Entry) *MalformedError {
-	i := bytes.IndexByte(b, '|')
-	if i < 0 {
-		return errMissingField
+	var err *MalformedError
+	if e.Level, b, err = tokenField(b, errLevel); err != nil {
+		return err
 	}
-	if !isToken(b[:i]) {
-		return errLevel
+	if e.PID, b, err = uint32Field(b, errPID); err != nil {
+		return err
 	}
-	e.Level, b = b[:i], b[i+1:]
-
-	i = bytes.IndexByte(b, '|')
-	if i < 0 {
-		return errMissingField
+	if e.TID, b, err = uint32Field(b, errTID); err != nil {
+		return err
 	}
-	pid, ok := parseUint32(b[:i])
-	if !ok {
-		return errPID
+	if e.Tag, b, err = tokenField(b, errTag); err != nil {
+		return err
 	}
-	e.PID, b = pid, b[i+1:]
-
-	i = bytes.IndexByte(b, '|')
-	if i < 0 {
-		return errMissingField
-	}
-	tid, ok := parseUint32(b[:i])
-	if !ok {
-		return errTID
-	}
-	e.TID, b = tid, b[i+1:]
-
-	i = bytes.IndexByte(b, '|')
-	if i < 0 {
-		return errMissingField
-	}
-	if !isToken(b[:i]) {
-		return errTag
-	}
-	e.Tag, b = b[:i], b[i+1:]
-
 	// The request id is optional: a GUID and a '|' at the start of the message are it.
 	if len(b) > guidLen && b[guidLen] == '|' && isGUID(b[:guidLen]) {
 		e.RequestID, b = b[:guidLen], b[guidLen+1:]
 	}
 	e.Message = b
 	return nil
+}
+
+// tokenField returns the field that b starts with, up to its '|', and what follows the '|'.
+// The field must be non-empty and hold no blank, else bad; without a '|' the field is missing.
+func tokenField(b []byte, bad *MalformedError) (field, rest []byte, err *MalformedError) {
+	blank := false
+	for i, c := range b {
+		switch c {
+		case '|':
+			if i == 0 || blank {
+				return nil, nil, bad
+			}
+			return b[:i], b[i+1:], nil
+		case ' ', '\t':
+			blank = true
+		}
+	}
+	return nil, nil, errMissingField
+}
+
+// uint32Field parses the decimal field that b starts with, up to its '|', and returns what
+// follows the '|'. Without a '|' the field is missing; else it must be 1 to 10 digits that
+// fit in a uint32, or it is bad.
+func uint32Field(b []byte, bad *MalformedError) (v uint32, rest []byte, err *MalformedError) {
+	var n uint64
+	i := 0
+	for ; i < len(b) && i <= 10 && isDigit(b[i]); i++ {
+		n = n*10 + uint64(b[i]-'0')
+	}
+	if i > 0 && i <= 10 && i < len(b) && b[i] == '|' && n <= 1<<32-1 {
+		return uint32(n), b[i+1:], nil
+	}
+	if bytes.IndexByte(b, '|') < 0 {
+		return 0, nil, errMissingField
+	}
+	return 0, nil, bad
 }
 
 // parseSyslog3164 parses "Mmm dd hh:mm:ss host tag: message". The day may be padded with a
@@ -373,7 +385,7 @@ const guidLen = len("82a3db8d-3317-43f7-b203-6ba81cba93c9")
 
 // isGUID reports whether b is a GUID in its 8-4-4-4-12 hex form.
 func isGUID(b []byte) bool {
-	if len(b) != guidLen {
+	if len(b) != guidLen || b[8] != '-' || b[13] != '-' || b[18] != '-' || b[23] != '-' {
 		return false
 	}
 	for i, c := range b {

@@ -1,11 +1,20 @@
 package logparse
 
 import (
+	"bytes"
 	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 	"unsafe"
 )
+
+// update rewrites the golden files of the package's tests instead of comparing with them.
+var update = flag.Bool("update", false, "rewrite testdata/*.golden")
 
 // flat is an Entry with its views turned into strings, so that a whole entry compares with ==
 // and a field left over from an earlier line shows up as a difference.
@@ -423,4 +432,94 @@ func checkViews(t testing.TB, line []byte, e *Entry) {
 			t.Errorf("%s %q is not a view into the line %q", name, v, line)
 		}
 	}
+}
+
+// TestSampleLogs parses every line of testdata/*.log and compares a description of each
+// entry with testdata/<log>.golden (go test -update rewrites them). The logs hold the
+// verbatim samples plus constructed lines in the documented shapes, with CRLF and a BOM.
+func TestSampleLogs(t *testing.T) {
+	logs, err := filepath.Glob("testdata/*.log")
+	if err != nil || len(logs) == 0 {
+		t.Fatalf("no sample logs: %v", err)
+	}
+	for _, path := range logs {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines := bytes.Split(data, []byte("\n"))
+		if len(lines[len(lines)-1]) == 0 {
+			lines = lines[:len(lines)-1]
+		}
+		var out strings.Builder
+		var e Entry
+		for i, line := range lines {
+			err := ParseLine(line, opts2026, &e)
+			if err != nil {
+				var me *MalformedError
+				if !errors.As(err, &me) {
+					t.Fatalf("%s:%d: error %v is not a *MalformedError", path, i+1, err)
+				}
+				fmt.Fprintf(&out, "%d: malformed: %s\n", i+1, me.Reason)
+				continue
+			}
+			checkViews(t, line, &e)
+			fmt.Fprintf(&out, "%d: %s\n", i+1, describeEntry(&e))
+		}
+		golden := strings.TrimSuffix(path, ".log") + ".golden"
+		if *update {
+			if err := os.WriteFile(golden, []byte(out.String()), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		want, err := os.ReadFile(golden)
+		if err != nil {
+			t.Fatalf("%v (run go test -update to create it)", err)
+		}
+		if got := out.String(); got != string(want) {
+			t.Errorf("%s: parsed entries differ from %s (go test -update rewrites it)\n got:\n%s\nwant:\n%s",
+				path, golden, got, want)
+		}
+	}
+}
+
+// describeEntry is a one-line rendering of the fields that are set.
+func describeEntry(e *Entry) string {
+	var b strings.Builder
+	formats := map[Format]string{FormatPipe: "pipe", FormatSyslog3164: "rfc3164", FormatSyslog3339: "rfc3339"}
+	fmt.Fprintf(&b, "%s %s", formats[e.Format], e.Time.Format(time.RFC3339Nano))
+	field := func(name string, v []byte) {
+		if len(v) > 0 {
+			fmt.Fprintf(&b, " %s=%q", name, v)
+		}
+	}
+	field("level", e.Level)
+	if e.PID != 0 || e.TID != 0 {
+		fmt.Fprintf(&b, " pid=%d tid=%d", e.PID, e.TID)
+	}
+	field("host", e.Host)
+	field("tag", e.Tag)
+	field("request_id", e.RequestID)
+	fmt.Fprintf(&b, " kind=%s", e.Kind)
+	field("admin", e.Admin)
+	field("user", e.User)
+	field("field", e.Field)
+	if e.Action != AuditNone {
+		fmt.Fprintf(&b, " action=%s", e.Action)
+	}
+	if e.Kind == KindCall || e.Kind == KindAuthResult || e.Kind == KindRawCallStatus {
+		fmt.Fprintf(&b, " number=%d", e.Number)
+	}
+	if e.Verdict != VerdictNone {
+		fmt.Fprintf(&b, " verdict=%s", [...]string{"none", "success", "failure"}[e.Verdict])
+	}
+	field("constant", e.Constant)
+	field("description", e.Description)
+	if e.Kind == KindRawCallStatus || e.Kind == KindPfauth || e.Kind == KindOATH {
+		fmt.Fprintf(&b, " code=%s known=%t method=%s result=%s", e.Status.CodeLabel(), e.StatusKnown,
+			e.Status.Method, e.Status.Result(e.Verdict))
+	}
+	field("addr", e.Addr)
+	return b.String()
 }

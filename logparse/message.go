@@ -138,7 +138,7 @@ func parsePfauth(e *Entry, b []byte) {
 		return
 	}
 	const callStatus = ". Call status: "
-	i := bytes.LastIndex(b, []byte(callStatus))
+	i := bytes.Index(b, []byte(callStatus))
 	if i < 0 {
 		return
 	}
@@ -160,13 +160,12 @@ func parsePfauth(e *Entry, b []byte) {
 // splitUserFrom splits "<user>'[ (distinguishedName format)][ from <addr>]" (the opening
 // quote already consumed). The address is given without port and brackets.
 func splitUserFrom(b []byte) (user, addr []byte, ok bool) {
-	const from = " from "
-	if i := bytes.LastIndex(b, []byte(from)); i > 0 {
-		a := b[i+len(from):]
-		head := trimDNSuffix(b[:i])
-		// A " from " inside the user name is not followed by a closing quote.
-		if len(a) > 0 && bytes.IndexByte(a, ' ') < 0 && head[len(head)-1] == '\'' {
-			return head[:len(head)-1], addrHost(a), true
+	// The address is the last word, after " from " and the closing quote (a " from " inside
+	// the user name has no quote before it).
+	if sp := bytes.LastIndexByte(b, ' '); sp > 0 && sp+1 < len(b) && hasSuffix(b[:sp], " from") {
+		head := trimDNSuffix(b[:sp-len(" from")])
+		if len(head) > 0 && head[len(head)-1] == '\'' {
+			return head[:len(head)-1], addrHost(b[sp+1:]), true
 		}
 	}
 	b = trimDNSuffix(b)
@@ -178,7 +177,7 @@ func splitUserFrom(b []byte) (user, addr []byte, ok bool) {
 
 func trimDNSuffix(b []byte) []byte {
 	const dn = " (distinguishedName format)"
-	if len(b) > len(dn) && string(b[len(b)-len(dn):]) == dn {
+	if hasSuffix(b, dn) {
 		return b[:len(b)-len(dn)]
 	}
 	return b
@@ -402,6 +401,10 @@ func parseInt32(b []byte) (int64, bool) {
 
 func hasPrefix(b []byte, prefix string) bool {
 	return len(b) >= len(prefix) && string(b[:len(prefix)]) == prefix
+}
+
+func hasSuffix(b []byte, suffix string) bool {
+	return len(b) >= len(suffix) && string(b[len(b)-len(suffix):]) == suffix
 }
 
 // trimSpacesLeft returns the index of the first byte of b that is not a space.
