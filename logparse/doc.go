@@ -43,7 +43,7 @@
 //     line is public.
 //   - In "Calling pfAuthUser('<user>', '<x>', <n>)" the user is everything up to the first
 //     "', '" whose rest of the line still ends in "'<x>', <n>)". A quote inside a user name may be
-//     doubled ('') or escaped (\'); Entry.User keeps it as written (escapes are not undone), so
+//     doubled or escaped with a backslash; Entry.User keeps it as written (not unescaped), so
 //     the same person is always the same bytes. A user name that itself contains "', '" is cut
 //     there. The meaning of <x> and <n> is not public: <x> is skipped, <n> is Entry.Number.
 //   - "authResult = 1" is success; any other value (0, negative, 2, ...) is taken as a denial.

@@ -3,6 +3,7 @@ package logparse
 import (
 	"fmt"
 	"testing"
+	"time"
 )
 
 // parseShapes is one line of each shape, as the benchmarks and the allocation test use them.
@@ -98,5 +99,42 @@ func TestParseLineDoesNotAllocate(t *testing.T) {
 		}
 	}); n != 0 {
 		t.Errorf("mix: %v allocations per %d lines, want 0", n, len(mix))
+	}
+}
+
+// BenchmarkCivilTime compares the two ways of turning a parsed timestamp into a time.Time:
+// unixTime (days from civil, used by the parser) and time.Date.
+func BenchmarkCivilTime(b *testing.B) {
+	var sink time.Time
+	b.Run("days_from_civil", func(b *testing.B) {
+		for i := 0; b.Loop(); i++ {
+			sink = unixTime(2017, 2, 14, 2, 57, i%60, 234778000, 0)
+		}
+	})
+	b.Run("time_Date", func(b *testing.B) {
+		for i := 0; b.Loop(); i++ {
+			sink = time.Date(2017, 2, 14, 2, 57, i%60, 234778000, time.UTC)
+		}
+	})
+	_ = sink
+}
+
+func TestUnixTimeMatchesTimeDate(t *testing.T) {
+	for _, tc := range [][8]int{
+		{2017, 2, 14, 2, 57, 19, 234778000, 0},
+		{2000, 2, 29, 23, 59, 59, 999999999, 0},
+		{1900, 3, 1, 0, 0, 0, 0, 0},
+		{1970, 1, 1, 0, 0, 0, 0, 3600},
+		{1969, 12, 31, 23, 59, 59, 1, -3600},
+		{2400, 12, 31, 12, 0, 0, 0, 5*3600 + 30*60},
+		{0, 1, 1, 0, 0, 0, 0, 0},
+		{9999, 12, 31, 23, 59, 59, 999999999, -(23*3600 + 59*60)},
+	} {
+		got := unixTime(tc[0], tc[1], tc[2], tc[3], tc[4], tc[5], tc[6], tc[7])
+		want := time.Date(tc[0], time.Month(tc[1]), tc[2], tc[3], tc[4], tc[5], tc[6], time.UTC).
+			Add(-time.Duration(tc[7]) * time.Second)
+		if !got.Equal(want) || got.Location() != time.UTC {
+			t.Errorf("unixTime%v = %v, want %v", tc, got, want)
+		}
 	}
 }
