@@ -312,7 +312,7 @@ func TestRunbookAnchorsInREADME(t *testing.T) {
 		}
 		anchor := strings.TrimPrefix(r.Annotations["runbook_url"], runbookBase)
 		if !anchors[anchor] {
-			t.Errorf("%s: README.md has no heading with anchor #%s (want \"### Alert: %s\")", r.Alert, anchor, r.Alert)
+			t.Errorf("%s: README.md has no heading with anchor #%s (want a heading \"Alert: %s\")", r.Alert, anchor, r.Alert)
 		}
 	}
 }
