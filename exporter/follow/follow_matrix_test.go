@@ -218,7 +218,7 @@ func waitAll(r *running, impl Implementation, n int) {
 	if impl == Nxadm {
 		stable, last := 0, -1
 		end := time.Now().Add(deadline)
-		for r.count() < n && stable < 100 && time.Now().Before(end) {
+		for r.count() < n && stable < 40 && time.Now().Before(end) {
 			time.Sleep(nxadmPoll)
 			if c := r.count(); c == last {
 				stable++
@@ -232,4 +232,56 @@ func waitAll(r *running, impl Implementation, n int) {
 	r.waitLines(n)
 	r.look()
 	r.look()
+}
+
+// TestMatrixNxadm runs the same matrix over nxadm/tail v1.4.11. Where the
+// loss is structural the test asserts it, so a fixed nxadm/tail shows up
+// here (then revisit choose in follow.go and the README). Where the loss
+// depends on timing (notify mode, bursts) the cell reports what this run
+// measured and is skipped, with the reason.
+func TestMatrixNxadm(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the nxadm/tail matrix documents a library we do not use by default")
+	}
+	for _, rot := range rotations {
+		for _, poll := range modes {
+			for _, c := range contents {
+				t.Run(fmt.Sprintf("%s/%s/%s", rot, modeName(poll), c), func(t *testing.T) {
+					if reason := notApplicable(rot, c); reason != "" {
+						t.Skip(reason)
+					}
+					res := runCell(t, Nxadm, rot, poll, c)
+					measured := fmt.Sprintf("lost %d, doubled %d, corrupt %d of %d lines", res.lost, res.doubled, res.bad, res.total)
+					defect := res.lost+res.doubled+res.bad > 0
+					if why := nxadmStructural(rot, poll, c); why != "" {
+						if !defect {
+							t.Errorf("nxadm/tail passed a cell it was measured to fail (%s): revisit choose() and the README", why)
+						}
+						t.Logf("known nxadm/tail defect (%s): %s", why, measured)
+						return
+					}
+					if defect {
+						t.Skipf("nxadm/tail fails this cell intermittently (timing-dependent, not asserted); this run: %s", measured)
+					}
+					t.Skipf("nxadm/tail fails this cell intermittently (timing-dependent); this run passed")
+				})
+			}
+		}
+	}
+}
+
+// nxadmStructural names the defect that makes nxadm/tail fail a cell every
+// time, or "" where its failures depend on timing.
+func nxadmStructural(rot rotation, poll bool, c content) string {
+	switch {
+	case c == cUTF16:
+		return "UTF-16 not decoded: lines split on byte 0x0A (§2.3 bug 3)"
+	case rot == rStopped:
+		return "no resume by file identity: the rolled-over file is not drained"
+	case poll && c != cBurst && rot == rCopyTruncate:
+		return "poll mode: truncation that regrew within one poll is missed (§2.3 bug 5)"
+	case poll && c != cBurst:
+		return "poll mode: the renamed or deleted file is not drained before reopening (§2.3 bug 4)"
+	}
+	return ""
 }

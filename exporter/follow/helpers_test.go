@@ -46,10 +46,10 @@ type recObserver struct {
 
 func newRecObserver() *recObserver { return &recObserver{reopens: map[string]int{}} }
 
-func (o *recObserver) FileOpened()   { o.mu.Lock(); o.opened++; o.mu.Unlock() }
-func (o *recObserver) FileClosed()   { o.mu.Lock(); o.closed++; o.mu.Unlock() }
-func (o *recObserver) Missing()      { o.mu.Lock(); o.missing++; o.mu.Unlock() }
-func (o *recObserver) LineTooLong()  { o.mu.Lock(); o.tooLong++; o.mu.Unlock() }
+func (o *recObserver) FileOpened()  { o.mu.Lock(); o.opened++; o.mu.Unlock() }
+func (o *recObserver) FileClosed()  { o.mu.Lock(); o.closed++; o.mu.Unlock() }
+func (o *recObserver) Missing()     { o.mu.Lock(); o.missing++; o.mu.Unlock() }
+func (o *recObserver) LineTooLong() { o.mu.Lock(); o.tooLong++; o.mu.Unlock() }
 func (o *recObserver) Reopened(r string) {
 	o.mu.Lock()
 	o.reopens[r]++
@@ -219,8 +219,8 @@ type writer struct {
 	f       *os.File
 	next    int
 	gen     int
-	genOf   []int // line number → file generation
-	written int64 // bytes in the current file
+	genOf   []int            // line number → file generation
+	written int64            // bytes in the current file
 	sync    func(size int64) // waits until the follower read up to size (partial writes)
 }
 

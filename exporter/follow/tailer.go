@@ -42,6 +42,7 @@ type tailer struct {
 	posID    fileID
 	posFile  *os.File // = file, for Position's check bytes
 	posEnc   encoding
+	closed   Position // check bytes of the last closed file, for Position after Run returns
 
 	missing    bool
 	errMsg     string // current error state: logged and counted once
@@ -63,14 +64,26 @@ func (t *tailer) position() Position {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	p := Position{Path: t.cfg.Path, Identity: t.posID.String(), Offset: t.consumed.Load(), Encoding: t.posEnc.String()}
-	if t.posFile != nil && p.Offset > 0 {
-		n := min(p.Offset, tailLen)
-		b := make([]byte, n)
-		if m, _ := t.posFile.ReadAt(b, p.Offset-n); int64(m) == n {
-			p.Check = b
-		}
+	switch {
+	case t.posFile != nil:
+		p.Check = checkBytes(t.posFile, p.Offset)
+	case t.closed.Identity == p.Identity && t.closed.Offset == p.Offset:
+		p.Check = t.closed.Check
 	}
 	return p
+}
+
+// checkBytes reads the bytes just before off: Position.Check.
+func checkBytes(f *os.File, off int64) []byte {
+	n := min(off, tailLen)
+	if n <= 0 {
+		return nil
+	}
+	b := make([]byte, n)
+	if m, _ := f.ReadAt(b, off-n); int64(m) != n {
+		return nil
+	}
+	return b
 }
 
 func (t *tailer) run(ctx context.Context, emit func([]byte)) error {
@@ -449,6 +462,8 @@ func (t *tailer) closeFile() {
 		return
 	}
 	t.mu.Lock()
+	off := t.consumed.Load()
+	t.closed = Position{Identity: t.posID.String(), Offset: off, Check: checkBytes(t.file, off)}
 	t.file.Close()
 	t.file, t.posFile = nil, nil
 	t.mu.Unlock()

@@ -1,0 +1,256 @@
+package follow
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"sync"
+	"testing"
+)
+
+func TestPositionsRoundTrip(t *testing.T) {
+	dir := t.TempDir()
+	pf := filepath.Join(dir, "positions.json")
+	want := []Position{
+		{Path: `C:\Logs\MultiFactorAuthSvc.log`, Identity: "1a:2b", Offset: 12345, Encoding: "utf-16le", Check: []byte("abc\r\n")},
+		{Path: "/var/log/mfa/radius.log", Identity: "3:4", Offset: 0, Encoding: "utf-8"},
+	}
+	if err := SavePositions(pf, want); err != nil {
+		t.Fatal(err)
+	}
+	got, err := LoadPositions(pf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range want {
+		if !reflect.DeepEqual(got[p.Path], p) {
+			t.Errorf("got %+v, want %+v", got[p.Path], p)
+		}
+	}
+	var raw map[string]any
+	b, _ := os.ReadFile(pf)
+	if err := json.Unmarshal(b, &raw); err != nil || raw["version"] != float64(1) {
+		t.Errorf("file is not versioned JSON: %s", b)
+	}
+	// Overwrite: still one file, no temporary files left behind.
+	if err := SavePositions(pf, want[:1]); err != nil {
+		t.Fatal(err)
+	}
+	ents, _ := os.ReadDir(dir)
+	if len(ents) != 1 {
+		t.Errorf("directory holds %d files after saving, want 1", len(ents))
+	}
+	if got, _ := LoadPositions(pf); len(got) != 1 {
+		t.Errorf("after overwrite: %d positions, want 1", len(got))
+	}
+}
+
+func TestLoadPositionsBad(t *testing.T) {
+	dir := t.TempDir()
+	if got, err := LoadPositions(filepath.Join(dir, "none.json")); err != nil || len(got) != 0 {
+		t.Errorf("missing file: got %v, %v; want empty, nil (first run)", got, err)
+	}
+	for name, body := range map[string]string{
+		"corrupt":       `{"version":1,"positions":[{"path":"a","offs`,
+		"foreign":       `{"server":{"http_listen_port":9080}}`,
+		"other-version": `{"version":2,"positions":[]}`,
+		"binary":        "\x00\x01\x02garbage",
+		"array":         `[1,2,3]`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			pf := filepath.Join(dir, name)
+			if err := os.WriteFile(pf, []byte(body), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := LoadPositions(pf); err == nil {
+				t.Error("want an error the caller logs and ignores")
+			}
+		})
+	}
+	t.Run("tolerant", func(t *testing.T) {
+		pf := filepath.Join(dir, "tolerant")
+		body := `{"version":1,"written_by":"future","positions":[{"path":"a","identity":"1:2","offset":7,"extra":true},{"offset":3},{"path":"b","offset":-1}]}`
+		if err := os.WriteFile(pf, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		got, err := LoadPositions(pf)
+		if err != nil || len(got) != 1 || got["a"].Offset != 7 {
+			t.Errorf("got %v, %v; want only entry a (unknown fields ignored, bad entries skipped)", got, err)
+		}
+	})
+}
+
+// restart stops r and starts a follower resuming at its saved position,
+// going through the positions file as the exporter does.
+func restart(t *testing.T, r *running, cfg Config) *running {
+	t.Helper()
+	r.stop()
+	pf := filepath.Join(t.TempDir(), "positions.json")
+	if err := SavePositions(pf, []Position{r.f.Position()}); err != nil {
+		t.Fatal(err)
+	}
+	ps, err := LoadPositions(pf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := ps[cfg.Path]
+	cfg.Resume = &p
+	return start(t, cfg)
+}
+
+func TestResumeExactByte(t *testing.T) {
+	path := tempLog(t)
+	w := newWriter(t, path, cCRLF)
+	defer w.close()
+	w.lines(10)
+	cfg := Config{Path: path, Poll: true}
+	r := start(t, cfg)
+	r.look()
+	if r.count() != 0 {
+		t.Fatalf("a file present at start is read from its end; got %d lines", r.count())
+	}
+	w.lines(5)
+	r.waitLines(5)
+	if p := r.f.Position(); p.Offset != w.written {
+		t.Errorf("position %d after reading everything, want the file size %d", p.Offset, w.written)
+	}
+	r2 := restart(t, r, cfg)
+	w.lines(5)
+	r2.waitLines(5)
+	r2.look()
+	got := append(r.got(), r2.got()...)
+	if lost, doubled, bad := check(t, got, w, map[int]bool{1: false}); lost != 10 || doubled != 0 || bad != 0 {
+		t.Errorf("lost %d (want the 10 lines before the first start), doubled %d, corrupt %d", lost, doubled, bad)
+	}
+	if n := r2.obs.get(func(o *recObserver) int { return len(o.reopens) }); n != 0 {
+		t.Errorf("resume at the same byte of the same file reported reopens %v", r2.obs.reopens)
+	}
+}
+
+// TestRestartMidStream stops and restarts the follower three times while a
+// writer keeps writing, once with a rollover in between: nothing lost,
+// nothing doubled.
+func TestRestartMidStream(t *testing.T) {
+	for _, withRollover := range []bool{false, true} {
+		t.Run(fmt.Sprintf("rollover=%v", withRollover), func(t *testing.T) {
+			path := tempLog(t)
+			w := newWriter(t, path, cCRLF)
+			defer w.close()
+			cfg := Config{Path: path, Poll: true, FromStart: true}
+			r := start(t, cfg)
+			var all []string
+			for round := range 4 {
+				// The follower polls while the writer writes.
+				stop := make(chan struct{})
+				var wg sync.WaitGroup
+				wg.Add(1)
+				go func(r *running) {
+					defer wg.Done()
+					for {
+						select {
+						case <-stop:
+							return
+						default:
+							r.poke()
+						}
+					}
+				}(r)
+				for range 20 {
+					w.lines(100)
+				}
+				if withRollover && round == 2 {
+					rotate(t, w, rRename, false)
+					w.lines(500)
+				}
+				close(stop)
+				wg.Wait()
+				if round < 3 {
+					next := restart(t, r, cfg) // stops r: its lines are final
+					all = append(all, r.got()...)
+					r = next
+				}
+			}
+			r.waitLines(w.next - len(all))
+			r.look()
+			r.stop()
+			all = append(all, r.got()...)
+			if lost, doubled, bad := check(t, all, w, nil); lost+doubled+bad != 0 {
+				t.Errorf("lost %d, doubled %d, corrupt %d of %d lines", lost, doubled, bad, w.next)
+			}
+		})
+	}
+}
+
+func TestResumeTruncatedWhileStopped(t *testing.T) {
+	for _, regrow := range []bool{false, true} {
+		t.Run(fmt.Sprintf("regrown=%v", regrow), func(t *testing.T) {
+			path := tempLog(t)
+			w := newWriter(t, path, cCRLF)
+			defer w.close()
+			w.lines(10)
+			cfg := Config{Path: path, Poll: true, FromStart: true}
+			r := start(t, cfg)
+			r.waitLines(10)
+			r.stop()
+			// copy-and-truncate while stopped, without a copy to find
+			if err := os.Truncate(path, 0); err != nil {
+				t.Fatal(err)
+			}
+			w.written = 0
+			w.gen++
+			if regrow {
+				w.lines(30) // past the saved offset: only the check bytes tell
+			} else {
+				w.lines(3)
+			}
+			r2 := restart(t, r, cfg)
+			r2.waitLines(w.next - 10)
+			r2.look()
+			got := append(r.got(), r2.got()...)
+			if lost, doubled, bad := check(t, got, w, nil); lost+doubled+bad != 0 {
+				t.Errorf("lost %d, doubled %d, corrupt %d", lost, doubled, bad)
+			}
+			if n := r2.obs.get(func(o *recObserver) int { return o.reopens[ReasonTruncated] }); n != 1 {
+				t.Errorf("reopens{truncated} = %d, want 1", n)
+			}
+		})
+	}
+}
+
+func TestResumeRolledOverWhileStopped(t *testing.T) {
+	for _, oldKept := range []bool{true, false} {
+		t.Run(fmt.Sprintf("old-file-kept=%v", oldKept), func(t *testing.T) {
+			path := tempLog(t)
+			w := newWriter(t, path, cCRLF)
+			defer w.close()
+			w.lines(10)
+			cfg := Config{Path: path, Poll: true, FromStart: true}
+			r := start(t, cfg)
+			r.waitLines(10)
+			r.stop()
+			w.lines(4) // after the saved position, in the old file
+			rotate(t, w, rRename, false)
+			if !oldKept {
+				os.Remove(path + ".1")
+			}
+			w.lines(6)
+			r2 := restart(t, r, cfg)
+			want := w.next - 10
+			if !oldKept {
+				want -= 6 // 4 + 2 late lines went to the deleted old file
+			}
+			r2.waitLines(want)
+			r2.look()
+			got := append(r.got(), r2.got()...)
+			lost, doubled, bad := check(t, got, w, nil)
+			if doubled+bad != 0 || (oldKept && lost != 0) || (!oldKept && lost != 6) {
+				t.Errorf("lost %d, doubled %d, corrupt %d", lost, doubled, bad)
+			}
+			if n := r2.obs.get(func(o *recObserver) int { return o.reopens[ReasonRotated] }); n != 1 {
+				t.Errorf("reopens{rotated} = %d, want 1", n)
+			}
+		})
+	}
+}
