@@ -119,6 +119,9 @@ func (d *utf16Decoder) decode(src []byte) []byte {
 		d.out = make([]byte, need)
 	}
 	d.out = d.out[:cap(d.out)]
+	if n, ok := asciiUTF16(d.out, src); ok {
+		return d.out[:n] // fast path: log lines are mostly ASCII
+	}
 	d.t.Reset()
 	n, _, err := d.t.Transform(d.out, src, true)
 	if err != nil {
@@ -126,4 +129,20 @@ func (d *utf16Decoder) decode(src []byte) []byte {
 		return d.out[:n]
 	}
 	return d.out[:n]
+}
+
+// asciiUTF16 copies src to dst if every code unit is ASCII.
+func asciiUTF16(dst, src []byte) (int, bool) {
+	if len(src)%2 != 0 {
+		return 0, false
+	}
+	n := 0
+	for i := 0; i < len(src); i += 2 {
+		if src[i+1] != 0 || src[i] >= 0x80 {
+			return 0, false
+		}
+		dst[n] = src[i]
+		n++
+	}
+	return n, true
 }

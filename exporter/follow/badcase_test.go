@@ -1,0 +1,255 @@
+package follow
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"math/rand/v2"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// logCounter counts log records by level, to prove "logged once, not once
+// a poll".
+type logCounter struct {
+	mu   sync.Mutex
+	msgs []string
+}
+
+func (c *logCounter) Enabled(context.Context, slog.Level) bool { return true }
+func (c *logCounter) Handle(_ context.Context, r slog.Record) error {
+	c.mu.Lock()
+	c.msgs = append(c.msgs, r.Level.String()+" "+r.Message)
+	c.mu.Unlock()
+	return nil
+}
+func (c *logCounter) WithAttrs([]slog.Attr) slog.Handler { return c }
+func (c *logCounter) WithGroup(string) slog.Handler      { return c }
+
+func (c *logCounter) count(prefix string) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := 0
+	for _, m := range c.msgs {
+		if strings.HasPrefix(m, prefix) {
+			n++
+		}
+	}
+	return n
+}
+
+func (r *running) stillRunning() {
+	r.t.Helper()
+	select {
+	case err := <-r.done:
+		r.t.Fatalf("Run returned early: %v", err)
+	default:
+	}
+}
+
+func TestMissingFile(t *testing.T) {
+	path := tempLog(t)
+	logs := &logCounter{}
+	r := start(t, Config{Path: path, Poll: true, Logger: slog.New(logs)})
+	for range 10 {
+		r.look()
+	}
+	if n := r.obs.get(func(o *recObserver) int { return o.missing }); n != 1 {
+		t.Errorf("Missing() called %d times over 10 polls, want 1", n)
+	}
+	if n := logs.count("INFO log file missing"); n != 1 {
+		t.Errorf("missing file logged %d times over 10 polls, want once: %v", n, logs.msgs)
+	}
+	r.stillRunning()
+	// It appears later: read from 0, even though FromStart is false.
+	w := newWriter(t, path, cCRLF)
+	defer w.close()
+	w.lines(3)
+	r.waitLines(3)
+	// Deleted again: one more transition to missing, then back.
+	os.Remove(path)
+	for range 2*goneGrace + 2 {
+		r.look()
+	}
+	if n := r.obs.get(func(o *recObserver) int { return o.missing }); n != 2 {
+		t.Errorf("Missing() called %d times after one deletion, want 2", n)
+	}
+	w.create()
+	w.lines(2)
+	r.waitLines(5)
+	r.look()
+	if lost, doubled, bad := check(t, r.got(), w, nil); lost+doubled+bad != 0 {
+		t.Errorf("lost %d, doubled %d, corrupt %d", lost, doubled, bad)
+	}
+}
+
+func TestPermissionDenied(t *testing.T) {
+	if os.Geteuid() == 0 {
+		t.Skip("running as root: root can read a file without read permission, so permission denied cannot be produced")
+	}
+	path := tempLog(t)
+	w := newWriter(t, path, cCRLF)
+	defer w.close()
+	w.lines(3)
+	if err := os.Chmod(path, 0); err != nil {
+		t.Fatal(err)
+	}
+	logs := &logCounter{}
+	r := start(t, Config{Path: path, Poll: true, FromStart: true, Logger: slog.New(logs)})
+	for range 10 {
+		r.look()
+	}
+	r.stillRunning()
+	if n := r.obs.get(func(o *recObserver) int { return o.readErrors }); n != 1 {
+		t.Errorf("ReadError called %d times over 10 polls, want 1", n)
+	}
+	if n := logs.count("WARN"); n != 1 {
+		t.Errorf("%d warnings over 10 polls, want 1", n)
+	}
+	os.Chmod(path, 0o644)
+	r.waitLines(3) // readable again: not present-at-start any more, so from 0
+}
+
+func TestDirectoryAtPath(t *testing.T) {
+	path := tempLog(t)
+	if err := os.Mkdir(path, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	logs := &logCounter{}
+	r := start(t, Config{Path: path, Poll: true, Logger: slog.New(logs)})
+	for range 10 {
+		r.look()
+	}
+	r.stillRunning()
+	if n := r.obs.get(func(o *recObserver) int { return o.readErrors }); n != 1 {
+		t.Errorf("ReadError called %d times over 10 polls, want 1", n)
+	}
+	if n := logs.count("WARN cannot read log file"); n != 1 {
+		t.Errorf("directory logged %d times over 10 polls, want once: %v", n, logs.msgs)
+	}
+	if err := os.Remove(path); err != nil {
+		t.Fatal(err)
+	}
+	w := newWriter(t, path, cCRLF)
+	defer w.close()
+	w.lines(4)
+	r.waitLines(4)
+	if n := logs.count("INFO log file readable again"); n != 1 {
+		t.Errorf("recovery logged %d times, want once", n)
+	}
+}
+
+func TestLineTooLong(t *testing.T) {
+	for _, c := range []content{cCRLF, cUTF16} {
+		t.Run(string(c), func(t *testing.T) {
+			path := tempLog(t)
+			w := newWriter(t, path, c)
+			defer w.close()
+			w.lines(1)
+			long := w.encode(strings.Repeat("x", 10<<20)) // 10 MiB (20 MiB in UTF-16)
+			w.raw(long[:len(long)/3])                     // in pieces, read in between
+			r := start(t, Config{Path: path, Poll: true, FromStart: true})
+			r.waitRead(w.written)
+			w.raw(long[len(long)/3:])
+			w.lines(2)
+			r.waitLines(3)
+			r.look()
+			r.stop()
+			if lost, doubled, bad := check(t, r.got(), w, nil); lost+doubled+bad != 0 {
+				t.Errorf("lost %d, doubled %d, corrupt %d", lost, doubled, bad)
+			}
+			if n := r.obs.get(func(o *recObserver) int { return o.tooLong }); n != 1 {
+				t.Errorf("LineTooLong called %d times, want 1", n)
+			}
+			tl := r.f.r.(*tailer)
+			if got, limit := cap(tl.lr.buf), tl.lr.maxBuffer(); got > limit || limit > defaultMaxLineBytes+chunkSize+4 {
+				t.Errorf("buffer grew to %d bytes; cap is %d", got, limit)
+			}
+		})
+	}
+}
+
+func TestLineLengthBoundary(t *testing.T) {
+	path := tempLog(t)
+	body := strings.Repeat("a", 100) + "\r\n" + strings.Repeat("b", 101) + "\r\n" + "c\r\n"
+	if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := start(t, Config{Path: path, OneShot: true, MaxLineBytes: 100})
+	if err := <-r.done; err != nil {
+		t.Fatal(err)
+	}
+	r.ended = true
+	got := r.got()
+	if len(got) != 2 || got[0] != strings.Repeat("a", 100) || got[1] != "c" {
+		t.Errorf("got %q; want the 100-byte line and c, the 101-byte line dropped", got)
+	}
+	if n := r.obs.get(func(o *recObserver) int { return o.tooLong }); n != 1 {
+		t.Errorf("LineTooLong called %d times, want 1", n)
+	}
+}
+
+func TestBinaryFile(t *testing.T) {
+	path := tempLog(t)
+	garbage := make([]byte, 1<<20)
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i := range garbage {
+		garbage[i] = byte(rng.UintN(256))
+	}
+	garbage[0] = 0 // not sniffed as BOM-less UTF-16
+	garbage = append(garbage, '\n')
+	if err := os.WriteFile(path, garbage, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := start(t, Config{Path: path, Poll: true, FromStart: true})
+	want := bytes.Count(garbage, []byte("\n"))
+	r.waitLines(want)
+	f, _ := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+	f.WriteString("after the garbage\r\n")
+	f.Close()
+	r.waitLines(want + 1)
+	r.look()
+	got := r.got()
+	if len(got) != want+1 || got[len(got)-1] != "after the garbage" {
+		t.Errorf("got %d lines ending %q; want %d ending with the appended line", len(got), got[len(got)-1], want+1)
+	}
+}
+
+func TestShrinkToZeroAndRegrow(t *testing.T) {
+	for _, regrowPast := range []bool{false, true} {
+		name := "regrow-later"
+		if regrowPast {
+			name = "regrow-past-offset-between-polls"
+		}
+		t.Run(name, func(t *testing.T) {
+			path := tempLog(t)
+			w := newWriter(t, path, cCRLF)
+			defer w.close()
+			w.lines(10)
+			r := start(t, Config{Path: path, Poll: true, FromStart: true})
+			r.waitLines(10)
+			if err := os.Truncate(path, 0); err != nil {
+				t.Fatal(err)
+			}
+			w.written = 0
+			w.gen++
+			if !regrowPast {
+				r.look()
+				r.look()
+				w.lines(5)
+			} else {
+				w.lines(40) // longer than before, before the follower looks
+			}
+			r.waitLines(w.next)
+			r.look()
+			if lost, doubled, bad := check(t, r.got(), w, nil); lost+doubled+bad != 0 {
+				t.Errorf("lost %d, doubled %d, corrupt %d", lost, doubled, bad)
+			}
+			if n := r.obs.get(func(o *recObserver) int { return o.reopens[ReasonTruncated] }); n != 1 {
+				t.Errorf("reopens{truncated} = %d, want 1", n)
+			}
+		})
+	}
+}
