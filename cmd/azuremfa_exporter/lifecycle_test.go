@@ -1,0 +1,164 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+)
+
+// TestMain lets a test run the real main() in a child process (for signals and exit codes).
+func TestMain(m *testing.M) {
+	if os.Getenv("AZUREMFA_EXPORTER_RUN_MAIN") == "1" {
+		main()
+		return
+	}
+	os.Exit(m.Run())
+}
+
+// numberedAuths returns n complete authentications, one per thread, starting at thread first.
+func numberedAuths(first, n int) string {
+	var b strings.Builder
+	t0 := time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)
+	for i := first; i < first+n; i++ {
+		at := t0.Add(time.Duration(i) * time.Minute).Format("2006-01-02T15:04:05.000000Z")
+		fmt.Fprintf(&b, "%s|0|1412|%d|pfrad|Calling pfAuthUser('CONTOSO\\user%d', '', 1)\n", at, i, i)
+		fmt.Fprintf(&b, "%s|0|1412|%d|pfrad|authResult = 1\n", at, i)
+		fmt.Fprintf(&b, "%s|0|1412|%d|pfrad|rawCallStatus = 21\n", at, i)
+	}
+	return b.String()
+}
+
+// counterValue reads one sample line's value from a scrape, or -1.
+func counterValue(scrape, series string) float64 {
+	for _, l := range strings.Split(scrape, "\n") {
+		if v, ok := strings.CutPrefix(l, series+" "); ok {
+			f, err := strconv.ParseFloat(v, 64)
+			if err == nil {
+				return f
+			}
+		}
+	}
+	return -1
+}
+
+const radiusResults = `azuremfa_auth_results_total{code="21",log="radius",method="mobile_app",result="success"}`
+
+// TestRestartWithPositions stops and restarts the exporter mid-stream, with and without a
+// rollover in between: each authentication is counted by exactly one of the two runs.
+func TestRestartWithPositions(t *testing.T) {
+	for _, rollover := range []bool{false, true} {
+		t.Run(fmt.Sprintf("rollover=%v", rollover), func(t *testing.T) {
+			dir := t.TempDir()
+			log := filepath.Join(dir, "MultiFactorAuthRadiusSvc.log")
+			positions := filepath.Join(dir, "positions.json")
+			args := []string{"--mfa.radius-log=" + log, "--tail.positions-file=" + positions, "--tail.poll"}
+			appendFile(t, log, numberedAuths(0, 10))
+
+			first := startExporter(t, append(args, "--tail.from-start")...)
+			first.waitFor(t, radiusResults+" 10")
+			appendFile(t, log, numberedAuths(10, 5))
+			got := first.waitFor(t, radiusResults+" 15")
+			first.stop(t)
+			counted := counterValue(got, radiusResults)
+
+			// Written while the exporter is down.
+			appendFile(t, log, numberedAuths(15, 5))
+			if rollover {
+				if err := os.Rename(log, log+".1"); err != nil {
+					t.Fatal(err)
+				}
+				appendFile(t, log, numberedAuths(20, 7))
+			}
+			total := 20.0
+			if rollover {
+				total = 27
+			}
+			// Without --tail.from-start: only the positions file says where to go on.
+			second := startExporter(t, args...)
+			want := total - counted
+			got = second.waitFor(t, fmt.Sprintf("%s %g", radiusResults, want))
+			if v := counterValue(got, `azuremfa_auth_requests_total{log="radius"}`); v != want {
+				t.Errorf("second run counted %v requests, want %v (first run counted %v of %v)", v, want, counted, total)
+			}
+			// Nothing more arrives later: nothing was doubled.
+			time.Sleep(200 * time.Millisecond)
+			if v := counterValue(second.scrape(), radiusResults); v != want {
+				t.Errorf("second run now counts %v, want %v", v, want)
+			}
+		})
+	}
+}
+
+// TestSIGTERM runs the real binary: on SIGTERM it exits 0 within 5 s, having saved positions.
+func TestSIGTERM(t *testing.T) {
+	dir := t.TempDir()
+	log := filepath.Join(dir, "MultiFactorAuthRadiusSvc.log")
+	positions := filepath.Join(dir, "positions.json")
+	appendFile(t, log, numberedAuths(0, 3))
+	addr := freeAddress(t)
+	cmd := exec.Command(os.Args[0], "--mfa.radius-log="+log, "--tail.from-start", "--tail.positions-file="+positions,
+		"--web.listen-address="+addr, "--tail.poll-interval=20ms")
+	cmd.Env = append(os.Environ(), "AZUREMFA_EXPORTER_RUN_MAIN=1")
+	var stderr syncBuffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	x := &exporterUnderTest{addr: addr, logs: &stderr}
+	x.waitFor(t, radiusResults+" 3")
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("exit after SIGTERM: %v\n%s", err, stderr.String())
+		}
+	case <-time.After(5 * time.Second):
+		_ = cmd.Process.Kill()
+		t.Fatalf("still running 5 s after SIGTERM\n%s", stderr.String())
+	}
+	data, err := os.ReadFile(positions)
+	if err != nil {
+		t.Fatalf("no positions file after SIGTERM: %v", err)
+	}
+	st, _ := os.Stat(log)
+	if !strings.Contains(string(data), fmt.Sprintf(`"offset": %d`, st.Size())) {
+		t.Errorf("positions file does not hold the end of the log (%d bytes):\n%s", st.Size(), data)
+	}
+	if _, err := http.Get("http://" + addr + "/metrics"); err == nil {
+		t.Errorf("the listener is still open after exit")
+	}
+}
+
+// TestStopLeaksNoGoroutines: after a stop, nothing the exporter started is left running.
+func TestStopLeaksNoGoroutines(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	dir := t.TempDir()
+	log := filepath.Join(dir, "MultiFactorAuthRadiusSvc.log")
+	appendFile(t, log, numberedAuths(0, 2))
+	for _, mode := range []string{"--tail.poll", "--no-tail.poll"} {
+		ctx, cancel := context.WithCancel(context.Background())
+		x := &exporterUnderTest{addr: freeAddress(t), logs: &syncBuffer{}, done: make(chan int, 1), cancel: cancel}
+		go func() {
+			x.done <- run(ctx, []string{"--mfa.radius-log=" + log, "--mfa.iis-log=" + filepath.Join(dir, "missing.log"),
+				"--tail.from-start", "--tail.positions-file=" + filepath.Join(dir, mode+".json"), mode,
+				"--web.listen-address=" + x.addr}, os.Stdout, x.logs)
+		}()
+		x.waitFor(t, radiusResults+" 2")
+		x.stop(t)
+	}
+	http.DefaultClient.CloseIdleConnections()
+}
