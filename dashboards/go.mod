@@ -3,6 +3,7 @@ module github.com/azuremfa/azuremfa_exporter/dashboards
 go 1.26.8
 
 require (
+	github.com/grafana/grafana-foundation-sdk/go v0.0.18
 	github.com/prometheus/prometheus v0.316.0
 	go.yaml.in/yaml/v3 v3.0.6
 )
