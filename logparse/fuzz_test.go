@@ -108,7 +108,7 @@ func checkLayout(t *testing.T, line []byte, e *Entry) {
 	}
 	m := re.FindStringSubmatch(s)
 	if m == nil {
-		t.Fatalf("ParseLine(%q) accepted a line that is not %v", line, e.Format)
+		t.Fatalf("ParseLine(%q) accepted a line that does not match %s", line, re)
 	}
 	if e.Time.Location() != time.UTC {
 		t.Fatalf("ParseLine(%q): time %v is not UTC", line, e.Time)
