@@ -1,6 +1,7 @@
 package exporter
 
 import (
+	"math"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -38,8 +39,13 @@ type LogMetrics struct {
 
 	cacheWindow, dupWindow *ratioWindow
 	lastEntryTS            float64
-	evictionsSeen          uint64
-	forgottenSeen          uint64
+	// The values last written to gauges and counters derived from the correlator.
+	inFlightSeen                 int
+	evictionsSeen, forgottenSeen uint64
+	cacheRatioSeen, dupRatioSeen float64
+	// lastLevel and lastLevelCounter spare the map lookup for a run of lines of one level.
+	lastLevel        [1]byte
+	lastLevelCounter prometheus.Counter
 }
 
 // ForLog returns the sink of the log with the given label value, pre-creating every known
@@ -101,8 +107,9 @@ func (m *Metrics) ForLog(name string, statsWindow time.Duration) *LogMetrics {
 	for _, r := range ReopenReasons {
 		l.reopens[r] = m.reopens.WithLabelValues(name, r)
 	}
-	l.cacheHitRatio.Set(l.cacheWindow.ratio())
-	l.dupPromptRatio.Set(l.dupWindow.ratio())
+	l.cacheRatioSeen, l.dupRatioSeen = math.NaN(), math.NaN()
+	l.cacheHitRatio.Set(l.cacheRatioSeen)
+	l.dupPromptRatio.Set(l.dupRatioSeen)
 	return l
 }
 
@@ -156,7 +163,15 @@ func (l *LogMetrics) Malformed() { l.malformed.Inc() }
 
 // Entry counts a well-formed entry by level and by message kind.
 func (l *LogMetrics) Entry(e *logparse.Entry) {
-	l.entryLevel(e.Level).Inc()
+	if len(e.Level) == 1 && e.Level[0] == l.lastLevel[0] && l.lastLevelCounter != nil {
+		l.lastLevelCounter.Inc()
+	} else {
+		c := l.entryLevel(e.Level)
+		c.Inc()
+		if len(e.Level) == 1 {
+			l.lastLevel[0], l.lastLevelCounter = e.Level[0], c
+		}
+	}
 	if ts := float64(e.Time.UnixNano()) / 1e9; ts > l.lastEntryTS {
 		l.lastEntry.Set(ts)
 		l.lastEntryTS = ts
@@ -230,7 +245,11 @@ func (l *LogMetrics) Auth(a *logparse.Auth) {
 // Settle publishes what the correlator keeps itself after a line: in-flight requests, the
 // counts of its caps, and the ratios over the stats window.
 func (l *LogMetrics) Settle(c *logparse.Correlator) {
-	l.inFlight.Set(float64(c.Open()))
+	// Gauges are written only when their value moves: most lines change none of them.
+	if n := c.Open(); n != l.inFlightSeen {
+		l.inFlight.Set(float64(n))
+		l.inFlightSeen = n
+	}
 	if n := c.Evictions(); n != l.evictionsSeen {
 		l.evictions.Add(float64(n - l.evictionsSeen))
 		l.evictionsSeen = n
@@ -239,6 +258,15 @@ func (l *LogMetrics) Settle(c *logparse.Correlator) {
 		l.forgotten.Add(float64(n - l.forgottenSeen))
 		l.forgottenSeen = n
 	}
-	l.cacheHitRatio.Set(l.cacheWindow.ratio())
-	l.dupPromptRatio.Set(l.dupWindow.ratio())
+	setRatio(l.cacheHitRatio, l.cacheWindow, &l.cacheRatioSeen)
+	setRatio(l.dupPromptRatio, l.dupWindow, &l.dupRatioSeen)
+}
+
+// setRatio writes a window's ratio to g when it differs from the last value written.
+func setRatio(g prometheus.Gauge, w *ratioWindow, seen *float64) {
+	r := w.ratio()
+	if r != *seen && !(math.IsNaN(r) && math.IsNaN(*seen)) {
+		g.Set(r)
+		*seen = r
+	}
 }
