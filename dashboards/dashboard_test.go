@@ -353,3 +353,43 @@ func TestIssuePanels(t *testing.T) {
 		}
 	}
 }
+
+// TestWalkers: collapsed rows keep their panels inside the row, and variable queries come in
+// several shapes; the checks above must see all of them.
+func TestWalkers(t *testing.T) {
+	var d grafanaDashboard
+	raw := `{"panels": [
+		{"id": 1, "type": "row", "collapsed": true, "panels": [
+			{"id": 2, "type": "timeseries", "targets": [{"expr": "a"}]},
+			{"id": 3, "type": "stat", "targets": [{"expr": "b"}]}]},
+		{"id": 4, "type": "timeseries", "targets": [{"expr": "c"}]}]}`
+	if err := json.Unmarshal([]byte(raw), &d); err != nil {
+		t.Fatal(err)
+	}
+	var exprs []string
+	for _, p := range allPanels(d.Panels) {
+		for _, tg := range p.Targets {
+			exprs = append(exprs, tg.Expr)
+		}
+	}
+	if got := strings.Join(exprs, ","); got != "a,b,c" {
+		t.Errorf("targets found = %s, want a,b,c", got)
+	}
+
+	for _, tc := range []struct{ query, expr string }{
+		{`label_values(azuremfa_exporter_build_info{job=~"$job"}, instance)`, `azuremfa_exporter_build_info{job=~"$job"}`},
+		{`label_values(job)`, ``},
+		{`query_result(topk(5, up))`, `topk(5, up)`},
+		{`sum(up)`, `sum(up)`},
+	} {
+		got, _ := variableSelector(tc.query)
+		if got != tc.expr {
+			t.Errorf("variableSelector(%q) = %q, want %q", tc.query, got, tc.expr)
+		}
+	}
+	for _, q := range []string{`"label_values(up, job)"`, `{"query": "label_values(up, job)", "refId": "A"}`} {
+		if got := (variable{Query: json.RawMessage(q)}).queryText(); got != "label_values(up, job)" {
+			t.Errorf("queryText(%s) = %q", q, got)
+		}
+	}
+}
