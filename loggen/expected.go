@@ -101,11 +101,13 @@ func ParseText(r io.Reader) (Expected, error) {
 
 // Compare checks got (a scrape) against e and returns one message per difference: a sample
 // of e that got lacks or holds with another value (a missing sample counts as zero), and a
-// non-zero sample of got that e lacks, among the sample names e covers and with one of the
-// log labels e covers. Nil means they agree.
+// non-zero sample of got that e lacks, for every sample name and log label pair that e
+// covers. Nil means they agree.
 func (e Expected) Compare(got Expected) []string {
 	var diffs []string
+	covered := map[string]bool{}
 	for _, k := range e.Keys() {
+		covered[SampleName(k)+" "+logLabel(k)] = true
 		g, ok := got[k]
 		if !ok && e[k] == 0 {
 			continue
@@ -116,16 +118,8 @@ func (e Expected) Compare(got Expected) []string {
 			diffs = append(diffs, fmt.Sprintf("different:  %s want %s, got %s", k, FormatValue(e[k]), FormatValue(g)))
 		}
 	}
-	names := map[string]bool{}
-	for _, n := range e.Names() {
-		names[n] = true
-	}
-	logs := map[string]bool{}
-	for k := range e {
-		logs[logLabel(k)] = true
-	}
 	for _, k := range got.Keys() {
-		if _, ok := e[k]; ok || got[k] == 0 || !names[SampleName(k)] || !logs[logLabel(k)] {
+		if _, ok := e[k]; ok || got[k] == 0 || !covered[SampleName(k)+" "+logLabel(k)] {
 			continue
 		}
 		diffs = append(diffs, fmt.Sprintf("unexpected: %s %s", k, FormatValue(got[k])))

@@ -80,7 +80,7 @@ func newGenerator(w io.Writer, cfg Config) *generator {
 		timeout: cfg.Timeout.Microseconds(),
 	}
 	g.lw = lineWriter{w: w, crlf: cfg.CRLF, host: "mfa01"}
-	g.tr = newTracker(string(cfg.Kind), cfg.Timeout, cfg.Window, cfg.Kind != KindSyslog)
+	g.tr = newTracker(string(cfg.Kind), cfg.Timeout, cfg.Window)
 	g.users = newUsers(g.rng, cfg.Users)
 	g.arrivalGap = 1e6 / cfg.RequestRate
 	g.noiseGap = g.arrivalGap
@@ -254,6 +254,9 @@ func (g *generator) startLine(t int64, level string, pid, tid uint32, guid bool)
 		id = g.newGUID()
 	}
 	g.lw.start(t, level, pid, tid, id)
+	if g.lw.syslog {
+		level = ""
+	}
 	g.tr.entry(t, level)
 }
 

@@ -106,7 +106,7 @@ func TestGeneratorCountsWhatItWrites(t *testing.T) {
 			}
 			log, exp := generate(t, cfg)
 			c, _ := cfg.withDefaults()
-			tr := newTracker(string(k), c.Timeout, c.Window, k != KindSyslog)
+			tr := newTracker(string(k), c.Timeout, c.Window)
 			if err := replay(log, tr); err != nil {
 				t.Fatal(err)
 			}
@@ -187,8 +187,8 @@ func TestBoundariesAreUnambiguous(t *testing.T) {
 			if g.nudges == 0 {
 				t.Fatal("no line landed on a boundary: the test does not test anything")
 			}
-			exclusive := newTracker(string(k), cfg.Timeout, cfg.Window, true)
-			inclusive := newTracker(string(k), cfg.Timeout, cfg.Window, true)
+			exclusive := newTracker(string(k), cfg.Timeout, cfg.Window)
+			inclusive := newTracker(string(k), cfg.Timeout, cfg.Window)
 			inclusive.inclusive = true
 			for _, tr := range []*tracker{exclusive, inclusive} {
 				if err := replay(buf.Bytes(), tr); err != nil {

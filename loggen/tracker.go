@@ -54,28 +54,26 @@ type tracker struct {
 	primary             map[logparse.Result]int
 	oath                map[int]int
 	admin               map[logparse.AuditAction]int
-	countLevels         bool
 	orphans             int
 	// inclusive reads the boundaries of the rules the other way ("<=" where the exporter's
 	// rules say "<"); tests check that the generator keeps both readings in agreement.
 	inclusive bool
 }
 
-func newTracker(log string, timeout, window time.Duration, countLevels bool) *tracker {
+func newTracker(log string, timeout, window time.Duration) *tracker {
 	return &tracker{
-		log:         log,
-		timeout:     timeout.Microseconds(),
-		window:      window.Microseconds(),
-		open:        map[uint64]*openCall{},
-		lastSeen:    map[string]int64{},
-		levels:      map[string]int{},
-		results:     map[resultKey]int{},
-		prompts:     map[logparse.Method]int{},
-		durations:   map[durationKey]*[len(durationBuckets) + 1]int{},
-		primary:     map[logparse.Result]int{},
-		oath:        map[int]int{},
-		admin:       map[logparse.AuditAction]int{},
-		countLevels: countLevels,
+		log:       log,
+		timeout:   timeout.Microseconds(),
+		window:    window.Microseconds(),
+		open:      map[uint64]*openCall{},
+		lastSeen:  map[string]int64{},
+		levels:    map[string]int{},
+		results:   map[resultKey]int{},
+		prompts:   map[logparse.Method]int{},
+		durations: map[durationKey]*[len(durationBuckets) + 1]int{},
+		primary:   map[logparse.Result]int{},
+		oath:      map[int]int{},
+		admin:     map[logparse.AuditAction]int{},
 	}
 }
 
@@ -130,9 +128,10 @@ func (tr *tracker) abandon(c *openCall) {
 // entry counts a well-formed line at t with level, and ends the calls it makes overdue.
 func (tr *tracker) entry(t int64, level string) {
 	tr.lines++
-	if tr.countLevels {
-		tr.levels[level]++
+	if level == "" {
+		level = "none" // syslog lines carry no level; the exporter counts them so
 	}
+	tr.levels[level]++
 	tr.expire(t)
 }
 

@@ -33,7 +33,7 @@ func TestTrackerHandcrafted(t *testing.T) {
 this line has no layout
 2017-02-14T03:03:10.000000Z|0|1412|9|pfrad|Heartbeat
 `
-	tr := newTracker("radius", 5*time.Minute, 30*time.Second, true)
+	tr := newTracker("radius", 5*time.Minute, 30*time.Second)
 	if err := replay([]byte(log), tr); err != nil {
 		t.Fatal(err)
 	}
@@ -83,7 +83,7 @@ azuremfa_duplicate_requests_total{handling="other",log="radius"} 1
 // TestTrackerDurationBuckets: the seed's first auth took 5.366093 s, the cache hit
 // 0.564055 s; a bound is inclusive, as in client_golang.
 func TestTrackerDurationBuckets(t *testing.T) {
-	tr := newTracker("radius", 5*time.Minute, 30*time.Second, true)
+	tr := newTracker("radius", 5*time.Minute, 30*time.Second)
 	t0 := int64(1_000_000_000_000_000)
 	tr.call(1, "a", t0)
 	tr.rawCallStatus(1, 21, t0+5_366_093)

@@ -30,9 +30,25 @@ func main() {
 		malformed = app.Flag("malformed", "Fraction of lines written without the layout.").Default("0").Float64()
 		users     = app.Flag("users", "Size of the user pool.").Default("5000").Int()
 		reqRate   = app.Flag("requests-per-second", "Authentication requests per second of log time.").Default("5").Float64()
+		check     = app.Flag("check", "Write no log: compare this scrape (Prometheus text format, e.g. the output of azuremfa_exporter --one-shot) with the --expected file, print every difference, and exit 1 if there is one.").String()
 	)
 	app.HelpFlag.Short('h')
 	kingpin.MustParse(app.Parse(os.Args[1:]))
+
+	if *check != "" {
+		diffs, err := compare(*expected, *check)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "azuremfa_loggen:", err)
+			os.Exit(2)
+		}
+		for _, d := range diffs {
+			fmt.Println(d)
+		}
+		if len(diffs) > 0 {
+			os.Exit(1)
+		}
+		return
+	}
 
 	startTime, err := time.Parse(time.RFC3339Nano, *start)
 	if err != nil {
@@ -92,4 +108,36 @@ func run(cfg loggen.Config, out string, rollBytes int64, rollKeep int, rate floa
 		return err
 	}
 	return f.Close()
+}
+
+// compare checks a scrape against an expected file: every expected sample present with its
+// value, and no non-zero sample of the same names and logs that the file lacks.
+func compare(expectedPath, scrapePath string) ([]string, error) {
+	if expectedPath == "" {
+		return nil, fmt.Errorf("--check needs --expected")
+	}
+	read := func(path string) (loggen.Expected, error) {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		e, err := loggen.ParseText(f)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		return e, nil
+	}
+	want, err := read(expectedPath)
+	if err != nil {
+		return nil, err
+	}
+	got, err := read(scrapePath)
+	if err != nil {
+		return nil, err
+	}
+	if len(want) == 0 {
+		return nil, fmt.Errorf("%s holds no samples", expectedPath)
+	}
+	return want.Compare(got), nil
 }
