@@ -87,7 +87,7 @@ func newApp(o *options) *kingpin.Application {
 	app.Flag("mfa.syslog-log", "Path of a syslog file holding MFA Server's messages (Linux collectors).").StringVar(&o.syslogLog)
 	app.Flag("tail.from-start", "Read log files present at start from their beginning (default: from their end).").BoolVar(&o.fromStart)
 	app.Flag("tail.poll", "Poll files instead of using file-system notifications (always on Windows).").BoolVar(&o.poll)
-	app.Flag("tail.poll-interval", "How often files are polled.").Default("250ms").DurationVar(&o.pollInterval)
+	app.Flag("tail.poll-interval", "How often files are polled (in notify mode, a safety poll runs at 8 times this).").Default("100ms").DurationVar(&o.pollInterval)
 	app.Flag("tail.positions-file", "File where read offsets are kept across restarts (off when empty).").StringVar(&o.positionsFile)
 	app.Flag("tail.max-line-bytes", "Longer lines are skipped and counted as malformed.").Default("1048576").IntVar(&o.maxLineBytes)
 	app.Flag("duplicate.window", "A request for a user who made one less than this much log time earlier is a duplicate.").

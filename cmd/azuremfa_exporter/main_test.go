@@ -34,7 +34,7 @@ func (b *syncBuffer) String() string {
 	return b.buf.String()
 }
 
-func freeAddress(t *testing.T) string {
+func freeAddress(t testing.TB) string {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -98,7 +98,7 @@ func (x *exporterUnderTest) scrape() string {
 }
 
 // waitFor scrapes until every wanted sample line is present, or fails after a deadline.
-func (x *exporterUnderTest) waitFor(t *testing.T, want ...string) string {
+func (x *exporterUnderTest) waitFor(t testing.TB, want ...string) string {
 	t.Helper()
 	deadline := time.Now().Add(15 * time.Second)
 	var got string
