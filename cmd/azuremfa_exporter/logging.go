@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"log/slog"
@@ -39,4 +40,26 @@ func newLogger(o *options, asService bool, stderr io.Writer) (*slog.Logger, func
 		o.logConfig.Writer, closeLog = f, func() { _ = f.Close() }
 	}
 	return promslog.New(o.logConfig), closeLog, nil
+}
+
+// recordLevel finds the level of one record as promslog writes it (logfmt: level=WARN,
+// json: "level":"WARN"), so that the event log can file it as an error, a warning or
+// information. The level field comes before the message, so its first occurrence is the one.
+func recordLevel(record []byte) slog.Level {
+	i, skip := bytes.Index(record, []byte("level=")), len("level=")
+	if j := bytes.Index(record, []byte(`"level":"`)); j >= 0 && (i < 0 || j < i) {
+		i, skip = j, len(`"level":"`)
+	}
+	if i < 0 {
+		return slog.LevelInfo
+	}
+	value := record[i+skip:]
+	if end := bytes.IndexAny(value, "\" \n"); end >= 0 {
+		value = value[:end]
+	}
+	var l slog.Level
+	if err := l.UnmarshalText(value); err != nil {
+		return slog.LevelInfo
+	}
+	return l
 }

@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"log/slog"
 	"strings"
 	"sync"
 
@@ -93,10 +94,10 @@ func (w *eventLogWriter) Write(p []byte) (int, error) {
 	msg := strings.TrimRight(string(p), "\n")
 	const eventID = 1
 	var err error
-	switch {
-	case strings.Contains(msg, "level=error"), strings.Contains(msg, `"level":"error"`):
+	switch recordLevel(p) {
+	case slog.LevelError:
 		err = w.log.Error(eventID, msg)
-	case strings.Contains(msg, "level=warn"), strings.Contains(msg, `"level":"warn"`):
+	case slog.LevelWarn:
 		err = w.log.Warning(eventID, msg)
 	default:
 		err = w.log.Info(eventID, msg)
