@@ -386,16 +386,13 @@ func isGUID(b []byte) bool {
 	if len(b) != guidLen || b[8] != '-' || b[13] != '-' || b[18] != '-' || b[23] != '-' {
 		return false
 	}
-	for i, c := range b {
-		switch i {
-		case 8, 13, 18, 23:
-			if c != '-' {
-				return false
-			}
-		default:
-			if !isHex(c) {
-				return false
-			}
+	return allHex(b[0:8]) && allHex(b[9:13]) && allHex(b[14:18]) && allHex(b[19:23]) && allHex(b[24:36])
+}
+
+func allHex(b []byte) bool {
+	for _, c := range b {
+		if !isHex(c) {
+			return false
 		}
 	}
 	return true
@@ -448,5 +445,6 @@ func digits4(b []byte) (int, bool) {
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 
 func isHex(c byte) bool {
-	return isDigit(c) || ('a' <= c && c <= 'f') || ('A' <= c && c <= 'F')
+	lower := c | 0x20 // 'A'..'F' to 'a'..'f'; no digit or other byte becomes one of them
+	return isDigit(c) || ('a' <= lower && lower <= 'f')
 }

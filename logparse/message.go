@@ -137,16 +137,11 @@ func parsePfauth(e *Entry, b []byte) {
 	default:
 		return
 	}
-	const callStatus = ". Call status: "
-	i := bytes.Index(b, []byte(callStatus))
-	if i < 0 {
-		return
-	}
-	user, addr, ok := splitUserFrom(b[:i])
+	head, constant, desc, ok := splitCallStatus(b)
 	if !ok {
 		return
 	}
-	constant, desc, ok := splitCallStatus(b[i+len(callStatus):])
+	user, addr, ok := splitUserFrom(head)
 	if !ok {
 		return
 	}
@@ -198,21 +193,38 @@ func addrHost(a []byte) []byte {
 	return a
 }
 
-// splitCallStatus splits `<CONSTANT> - "<Description>".`; the description part may be absent.
-func splitCallStatus(b []byte) (constant, desc []byte, ok bool) {
+// splitCallStatus splits `<head>. Call status: <CONSTANT> - "<Description>".` at its last
+// ". Call status: ". The description part may be absent (`. Call status: <CONSTANT>.`).
+func splitCallStatus(b []byte) (head, constant, desc []byte, ok bool) {
+	const callStatus = ". Call status: "
 	b = b[:trimSpacesRight(b)]
 	if len(b) > 0 && b[len(b)-1] == '.' {
 		b = b[:len(b)-1]
 	}
-	i := bytes.Index(b, []byte(` - "`))
+	// The usual line, read from the right with byte searches over a few bytes: cheaper than a
+	// substring search over the whole line.
+	if n := len(b); n > 0 && b[n-1] == '"' {
+		if q := bytes.LastIndexByte(b[:n-1], '"'); q >= 3 && string(b[q-3:q]) == " - " {
+			c := b[:q-3]
+			if sp := bytes.LastIndexByte(c, ' '); sp >= 0 && hasSuffix(c[:sp+1], callStatus) {
+				return c[:sp+1-len(callStatus)], c[sp+1:], b[q+1 : n-1], true
+			}
+		}
+	}
+	i := bytes.LastIndex(b, []byte(callStatus))
 	if i < 0 {
-		return b, nil, len(b) > 0
+		return nil, nil, nil, false
 	}
-	constant, desc = b[:i], b[i+len(` - "`):]
+	head, b = b[:i], b[i+len(callStatus):]
+	j := bytes.Index(b, []byte(` - "`))
+	if j < 0 {
+		return head, b, nil, len(b) > 0
+	}
+	constant, desc = b[:j], b[j+len(` - "`):]
 	if len(desc) == 0 || desc[len(desc)-1] != '"' {
-		return nil, nil, false
+		return nil, nil, nil, false
 	}
-	return constant, desc[:len(desc)-1], true
+	return head, constant, desc[:len(desc)-1], true
 }
 
 // decodeStatus finds the status of a Pfauth line: by constant first (several codes share
