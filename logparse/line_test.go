@@ -477,7 +477,8 @@ func TestSampleLogs(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%v (run go test -update to create it)", err)
 		}
-		if got := out.String(); got != string(want) {
+		// A Windows checkout may have turned the golden file's line endings into CRLF.
+		if got := out.String(); got != strings.ReplaceAll(string(want), "\r\n", "\n") {
 			t.Errorf("%s: parsed entries differ from %s (go test -update rewrites it)\n got:\n%s\nwant:\n%s",
 				path, golden, got, want)
 		}
