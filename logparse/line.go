@@ -7,8 +7,9 @@ import (
 
 // ParseOptions are what ParseLine cannot learn from the line itself.
 type ParseOptions struct {
-	// Year is the year of RFC 3164 syslog lines, which carry none. The caller chooses it
-	// (the parser never reads the clock); lines in the other layouts ignore it.
+	// Year is the year of RFC 3164 syslog lines, which carry none: 0 to 9999 (else every such
+	// line is a bad timestamp). The caller chooses it, as the parser never reads the clock;
+	// lines in the other layouts ignore it.
 	Year int
 }
 
@@ -191,7 +192,8 @@ func parseSyslog3164(b []byte, year int, e *Entry) *MalformedError {
 		return errTimestamp
 	}
 	hour, min, sec, ok := parseClock(b[p : p+8])
-	if !ok || day < 1 || day > daysIn(year, month) {
+	// A year out of 0..9999 is the caller's mistake; every such line says so.
+	if !ok || year < 0 || year > 9999 || day < 1 || day > daysIn(year, month) {
 		return errTimestamp
 	}
 	e.Format = FormatSyslog3164

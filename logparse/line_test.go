@@ -312,6 +312,27 @@ func TestParseLineMalformed(t *testing.T) {
 	}
 }
 
+// TestParseLineSyslogYear: the caller's year is used as is within 0..9999, and a year out
+// of that range makes RFC 3164 lines bad timestamps rather than wrong times.
+func TestParseLineSyslogYear(t *testing.T) {
+	const line = "Feb 29 12:00:00 h pfsvc: x"
+	for year, want := range map[int]string{2024: "2024-02-29T12:00:00Z", 0: "0000-02-29T12:00:00Z",
+		2000: "2000-02-29T12:00:00Z", 2100: "", 2026: "", -1: "", 10000: "", -1 << 40: ""} {
+		var e Entry
+		err := ParseLine([]byte(line), ParseOptions{Year: year}, &e)
+		if want == "" {
+			var me *MalformedError
+			if !errors.As(err, &me) || me.Reason != ReasonTimestamp {
+				t.Errorf("year %d: %v, want %q", year, err, ReasonTimestamp)
+			}
+			continue
+		}
+		if err != nil || e.Time.Format(time.RFC3339Nano) != want {
+			t.Errorf("year %d: %v %v, want %s", year, e.Time, err, want)
+		}
+	}
+}
+
 func TestMalformedReasonsAreListed(t *testing.T) {
 	listed := map[string]bool{}
 	for _, r := range MalformedReasons {
