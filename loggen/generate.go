@@ -65,6 +65,7 @@ type generator struct {
 	codes       *codeTable
 	interactive *codeTable // for repeats that prompt again
 	procs       []*proc
+	pids        map[uint32]bool // every pid used so far
 	guid        [36]byte
 	timeout     int64
 	nudges      int     // lines moved off a rule's boundary
@@ -78,6 +79,7 @@ func newGenerator(w io.Writer, cfg Config) *generator {
 		rng:     rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x9e3779b97f4a7c15)),
 		now:     cfg.Start.UnixMicro(),
 		timeout: cfg.Timeout.Microseconds(),
+		pids:    map[uint32]bool{},
 	}
 	g.lw = lineWriter{w: w, crlf: cfg.CRLF, host: "mfa01"}
 	g.tr = newTracker(string(cfg.Kind), cfg.Timeout, cfg.Window)
@@ -282,10 +284,17 @@ func (g *generator) newGUID() []byte {
 	return g.guid[:]
 }
 
+// newProc starts a process under a pid no process of this log had before, so that a
+// thread key never names two processes' threads.
 func (g *generator) newProc() *proc {
 	p := &proc{alive: true, known: map[uint32]bool{}}
-	p.pid = uint32(1000 + g.rng.IntN(30000))
-	return p
+	for {
+		p.pid = uint32(1000 + g.rng.IntN(30000))
+		if !g.pids[p.pid] {
+			g.pids[p.pid] = true
+			return p
+		}
+	}
 }
 
 // takeThread gives a thread of p with nothing open (or with a call that will never be
