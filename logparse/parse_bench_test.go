@@ -2,6 +2,8 @@ package logparse
 
 import (
 	"fmt"
+	"math/rand/v2"
+	"strings"
 	"testing"
 	"time"
 )
@@ -28,30 +30,84 @@ var parseShapes = []struct {
 	{"malformed", `   at System.Net.Mail.SmtpClient.Send(MailMessage message)`},
 }
 
-// parseMix is a realistic mix: mostly RADIUS request/result triples on interleaved threads,
-// with main-service Pfauth lines, chatter, an error and the rarer shapes.
+// parseMix is a realistic mix of 4096 distinct lines: RADIUS request/authResult/rawCallStatus
+// triples on interleaved threads with chatter between them, and main-service lines (Pfauth
+// with every status of the table, primary auth, OATH, audit, errors, chatter; request ids on
+// some) in the pipe and syslog layouts. Users, threads, ids and codes are drawn from a seeded
+// generator so that the branches of the parser see data as varied as a real log's: the same
+// few lines over and over would let the branch predictor learn them.
 func parseMix() [][]byte {
+	rng := rand.New(rand.NewPCG(1, 2))
+	statuses := Statuses()
 	var lines [][]byte
-	users := []string{`CORP\jdoe`, `CORP\asmith`, "bob.jones@corp.example", `CORP\o''brien`}
-	for i := range 40 {
-		u := users[i%len(users)]
-		tid := 6452 + i%7
-		lines = append(lines,
-			fmt.Appendf(nil, "2026-11-23T17:%02d:%02d.%06dZ|0|1412|%d|pfrad|Calling pfAuthUser('%s', '', 1)", i/60, i%60, i*7919%1000000, tid, u),
-			fmt.Appendf(nil, "2026-11-23T17:%02d:%02d.%06dZ|0|1412|%d|pfrad|authResult = %d", i/60, i%60, i*104729%1000000, tid, 1-i%5/4),
-			fmt.Appendf(nil, "2026-11-23T17:%02d:%02d.%06dZ|0|1412|%d|pfrad|rawCallStatus = %d", i/60, i%60, i*104729%1000000, tid, []int{21, 6, 21, 19, 129}[i%5]),
-		)
-		if i%4 == 0 {
-			lines = append(lines, fmt.Appendf(nil, "2026-11-23T17:%02d:%02d.%06dZ|i|18288|26784|pfsvc|82a3db8d-3317-43f7-b203-6ba81cba93c9|Pfauth succeeded for user '%s' from 10.0.0.%d:51234. Call status: SUCCESS_PHONE_APP_AUTHENTICATED - \"Mobile App Authenticated\".", i/60, i%60, i, u, i))
-		}
-		if i%8 == 0 {
-			lines = append(lines, fmt.Appendf(nil, "2026-11-23T17:%02d:%02d.%06dZ|i|18288|26784|pfsvc|Sending request to the cloud service for user %s", i/60, i%60, i, u))
-		}
+	tm := time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)
+	stamp := func() string {
+		tm = tm.Add(time.Duration(rng.IntN(400_000)) * time.Microsecond)
+		return tm.Format("2006-01-02T15:04:05.000000Z")
 	}
-	for _, s := range parseShapes {
-		switch s.name {
-		case "primary_auth", "oath", "audit", "error", "not_performed", "syslog3164":
-			lines = append(lines, []byte(s.line))
+	user := func() string {
+		n := rng.IntN(5000)
+		if rng.IntN(3) == 0 {
+			return fmt.Sprintf("user%d@contoso.com", n)
+		}
+		return fmt.Sprintf(`CONTOSO\user%d`, n)
+	}
+	guid := func() string {
+		if rng.IntN(3) != 0 {
+			return ""
+		}
+		return fmt.Sprintf("%08x-%04x-%04x-%04x-%012x|", rng.Uint32(), rng.Uint32()>>16, rng.Uint32()>>16,
+			rng.Uint32()>>16, rng.Uint64()>>16)
+	}
+	header := func(tag string, tid int) string {
+		if tag == "syslog" {
+			return strings.Replace(stamp(), "Z", "+00:00", 1) + " mfa01 pfsvc: "
+		}
+		return fmt.Sprintf("%s|%s|6694|%d|%s|", stamp(), map[string]string{"pfrad": "0", "pfsvc": "i"}[tag], tid, tag)
+	}
+	for len(lines) < 4096 {
+		tid := 20000 + rng.IntN(9000)
+		add := func(s string) { lines = append(lines, []byte(s+"\r")) }
+		if rng.IntN(2) == 0 { // RADIUS
+			u := user()
+			s := statuses[rng.IntN(len(statuses))]
+			add(header("pfrad", tid) + fmt.Sprintf("Received RADIUS Access-Request from 10.20.%d.%d:%d id=%d", rng.IntN(256), rng.IntN(256), 1024+rng.IntN(60000), rng.IntN(256)))
+			add(header("pfrad", tid) + fmt.Sprintf("Calling pfAuthUser('%s', '', 1)", u))
+			add(header("pfrad", tid) + fmt.Sprintf("authResult = %d", map[bool]int{true: 1, false: 0}[s.Default == ResultSuccess]))
+			add(header("pfrad", tid) + fmt.Sprintf("rawCallStatus = %d", s.Code))
+			continue
+		}
+		tag := "pfsvc"
+		if rng.IntN(5) == 0 {
+			tag = "syslog"
+		}
+		h := header(tag, tid)
+		if tag == "pfsvc" {
+			h += guid()
+		}
+		switch r := rng.IntN(20); {
+		case r < 8:
+			s := statuses[rng.IntN(len(statuses))]
+			verb := map[bool]string{true: "succeeded", false: "failed"}[s.Default == ResultSuccess]
+			from := ""
+			if rng.IntN(2) == 0 {
+				from = fmt.Sprintf(" from 10.20.%d.%d:%d", rng.IntN(256), rng.IntN(256), 1024+rng.IntN(60000))
+			}
+			u := "'" + user() + "'"
+			if rng.IntN(4) == 0 {
+				u = fmt.Sprintf("'CN=User %d,OU=Staff,DC=contoso,DC=com' (distinguishedName format)", rng.IntN(5000))
+			}
+			add(h + fmt.Sprintf(`Pfauth %s for user %s%s. Call status: %s - "%s".`, verb, u, from, s.Constant, s.Description))
+		case r < 12:
+			add(h + fmt.Sprintf("Primary auth succeeded for user '%s'", user()))
+		case r < 13:
+			add(h + fmt.Sprintf("validate_oath_code: user %s updated authentication result. result = 1, callStatus = OATH Code Verified", user()))
+		case r < 14:
+			add(h + fmt.Sprintf(`User "admin.carla" changed user "CONTOSO\user%d" value Method from "Phone Call" to "Mobile App".`, rng.IntN(5000)))
+		case r < 15:
+			add(h + "***** ERROR ***** Error determining the current master Multi-Factor Authentication Server")
+		default:
+			add(h + "Received authentication request from the RADIUS service")
 		}
 	}
 	return lines
@@ -90,7 +146,27 @@ func TestParseLineDoesNotAllocate(t *testing.T) {
 			t.Errorf("%s: %v allocations per line, want 0", s.name, n)
 		}
 	}
+	// The mix is what it claims: every line parses, and only the chatter is KindOther.
 	mix := parseMix()
+	kinds := map[Kind]int{}
+	for _, l := range mix {
+		if err := ParseLine(l, opts2026, &e); err != nil {
+			t.Fatalf("ParseLine(%q) = %v", l, err)
+		}
+		kinds[e.Kind]++
+		if e.Kind == KindOther && !strings.HasPrefix(string(e.Message), "Received ") {
+			t.Errorf("mix line %q is KindOther", l)
+		}
+		if (e.Kind == KindPfauth || e.Kind == KindRawCallStatus) && !e.StatusKnown {
+			t.Errorf("mix line %q: status unknown", l)
+		}
+	}
+	for _, k := range []Kind{KindCall, KindAuthResult, KindRawCallStatus, KindPfauth, KindPrimaryAuth,
+		KindOATH, KindAudit, KindError, KindOther} {
+		if kinds[k] == 0 {
+			t.Errorf("the mix has no %v line", k)
+		}
+	}
 	if n := testing.AllocsPerRun(10, func() {
 		for _, l := range mix {
 			if err := ParseLine(l, opts2026, &e); err != nil {
