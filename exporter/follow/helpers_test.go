@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -69,6 +71,14 @@ func (o *recObserver) get(f func(o *recObserver) int) int {
 	return f(o)
 }
 
+// testLog sends the follower's log to t.Log.
+type testLog struct{ t *testing.T }
+
+func (l testLog) Write(p []byte) (int, error) {
+	l.t.Log(strings.TrimSuffix(string(p), "\n"))
+	return len(p), nil
+}
+
 // running is one follower under test, collecting its lines.
 type running struct {
 	t      *testing.T
@@ -99,6 +109,10 @@ func start(t *testing.T, cfg Config) *running {
 	}
 	if cfg.PollInterval == 0 {
 		cfg.PollInterval = nxadmPoll
+	}
+	if cfg.Logger == nil {
+		// Shown only when the test fails (or with -v).
+		cfg.Logger = slog.New(slog.NewTextHandler(testLog{t}, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
 	f, err := New(cfg)
 	if err != nil {
@@ -372,13 +386,8 @@ func check(t *testing.T, got []string, w *writer, mayLose map[int]bool) (lost, d
 		}
 	}
 	for g, p := range perGen {
-		if mayLose[g] {
-			if p[0] != 0 && p[0] != p[1] {
-				t.Errorf("file generation %d: %d of %d lines received; want all or none", g, p[0], p[1])
-			}
-			if p[0] == 0 {
-				lost -= p[1]
-			}
+		if mayLose[g] && p[0] == 0 {
+			lost -= p[1] // excused only if the whole file was never read
 		}
 	}
 	return lost, doubled, bad

@@ -1,6 +1,7 @@
 package follow
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -160,12 +161,14 @@ func TestRestartMidStream(t *testing.T) {
 				for range 20 {
 					w.lines(100)
 				}
-				if withRollover && round == 2 {
-					rotate(t, w, rRename, false)
-					w.lines(500)
-				}
 				close(stop)
 				wg.Wait()
+				if withRollover && round == 2 {
+					r.poke()
+					rotate(t, w, rRename, false)
+					w.lines(500)
+					r.poke()
+				}
 				if round < 3 {
 					next := restart(t, r, cfg) // stops r: its lines are final
 					all = append(all, r.got()...)
@@ -252,5 +255,43 @@ func TestResumeRolledOverWhileStopped(t *testing.T) {
 				t.Errorf("reopens{rotated} = %d, want 1", n)
 			}
 		})
+	}
+}
+
+// TestStopDuringResumeDrain: a stop that arrives while the rolled-over file
+// is being drained must leave the position in that file, not jump to the
+// new one (which would lose the rest of the old file on the next start).
+func TestStopDuringResumeDrain(t *testing.T) {
+	path := tempLog(t)
+	w := newWriter(t, path, cCRLF)
+	defer w.close()
+	w.lines(10)
+	cfg := Config{Path: path, Poll: true, FromStart: true}
+	r := start(t, cfg)
+	r.waitLines(10)
+	r.stop()
+	saved := r.f.Position()
+	w.lines(5)
+	rotate(t, w, rRename, false)
+	w.lines(5)
+
+	cfg.Resume = &saved
+	f, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := f.Run(ctx, func([]byte) {}); err != nil {
+		t.Fatal(err)
+	}
+	if p := f.Position(); p.Identity != saved.Identity || p.Offset != saved.Offset {
+		t.Errorf("position after a stop during the drain: %+v; want still %+v", p, saved)
+	}
+	r2 := restart(t, &running{t: t, f: f, ended: true}, cfg)
+	r2.waitLines(w.next - 10)
+	r2.look()
+	if lost, doubled, bad := check(t, append(r.got(), r2.got()...), w, nil); lost+doubled+bad != 0 {
+		t.Errorf("lost %d, doubled %d, corrupt %d", lost, doubled, bad)
 	}
 }

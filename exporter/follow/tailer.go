@@ -15,9 +15,10 @@ import (
 
 const (
 	// goneGrace: a file missing from its path is kept open (Unix) until it
-	// has not grown for this many looks: a writer may still finish its last
-	// lines through its own handle after renaming the file away.
-	goneGrace = 2
+	// has not grown for this many timed polls (not file-system events, which
+	// come in bursts): a writer may still finish its last lines through its
+	// own handle after renaming the file away.
+	goneGrace = 3
 	// maxBackoff bounds the looks skipped between retries of a locked file.
 	maxBackoff = 16
 )
@@ -46,7 +47,8 @@ type tailer struct {
 
 	missing    bool
 	errMsg     string // current error state: logged and counted once
-	goneChecks int
+	ticks      int // timed polls so far
+	goneSince  int // ticks when the held file was last seen missing and not growing; -1: not missing
 	gonePos    int64
 	waitLooks  int // looks to skip before retrying a locked file
 	backoff    int
@@ -55,7 +57,7 @@ type tailer struct {
 
 func newTailer(cfg Config) *tailer {
 	t := &tailer{cfg: cfg, log: cfg.Logger.With("path", cfg.Path), obs: cfg.Observer,
-		dir: filepath.Dir(cfg.Path), base: filepath.Base(cfg.Path)}
+		dir: filepath.Dir(cfg.Path), base: filepath.Base(cfg.Path), goneSince: -1}
 	t.lr = newLineReader(cfg.MaxLineBytes, &t.consumed, cfg.Observer)
 	return t
 }
@@ -104,8 +106,12 @@ func (t *tailer) run(ctx context.Context, emit func([]byte)) error {
 		if t.atEOF(ctx, emit) {
 			continue // now on another file: read it at once
 		}
-		if !w.wait(ctx) {
+		woke, tick := w.wait(ctx)
+		if !woke {
 			return nil
+		}
+		if tick {
+			t.ticks++
 		}
 	}
 }
@@ -194,6 +200,9 @@ func (t *tailer) resume(ctx context.Context, emit func([]byte), st pathStat, r *
 		if t.sniff() && r.Offset >= t.lr.pos && t.checkAt(f, r.Offset, r.Check) {
 			t.seek(r.Offset)
 			t.readToEOF(ctx, emit, false)
+			if ctx.Err() != nil {
+				return // stopped while draining: Position stays in the old file
+			}
 		} else {
 			t.log.Warn("rolled-over file does not match the saved position; skipping it", "old", f.Name())
 		}
@@ -271,6 +280,9 @@ func (t *tailer) truncated(ctx context.Context, emit func([]byte)) {
 		}
 		t.log.Info("read the end of the truncated file from its copy", "copy", c.Name(), "bytes", t.lr.pos-before)
 		c.Close()
+		if ctx.Err() != nil {
+			return
+		}
 	}
 	t.log.Info("file truncated; reading it from the start", "offset", t.lr.pos)
 	t.obs.Reopened(ReasonTruncated)
@@ -307,14 +319,16 @@ func (t *tailer) atEOF(ctx context.Context, emit func([]byte)) bool {
 	switch {
 	case isGone(err):
 		if t.file != nil {
-			if t.lr.pos != t.gonePos {
-				t.goneChecks, t.gonePos = 0, t.lr.pos
+			if t.goneSince < 0 || t.lr.pos != t.gonePos {
+				t.goneSince, t.gonePos = t.ticks, t.lr.pos
 			}
-			t.goneChecks++
-			if !closeWhenGone && t.goneChecks <= goneGrace {
+			if !closeWhenGone && t.ticks-t.goneSince < goneGrace {
 				return false
 			}
 			t.readToEOF(ctx, emit, false)
+			if ctx.Err() != nil {
+				return false
+			}
 			t.closeFile()
 			t.log.Info("file removed; waiting for it to reappear")
 		}
@@ -327,7 +341,7 @@ func (t *tailer) atEOF(ctx context.Context, emit func([]byte)) bool {
 		t.fail("stat", fmt.Errorf("%s %w", t.cfg.Path, errIsDir))
 		return false
 	}
-	t.goneChecks = 0
+	t.goneSince = -1
 	if t.file == nil {
 		if l := t.lost; l != nil && l.Identity == st.id.String() {
 			if t.open(l.Offset, false) {
@@ -349,6 +363,9 @@ func (t *tailer) atEOF(ctx context.Context, emit func([]byte)) bool {
 			return false
 		}
 		t.readToEOF(ctx, emit, false) // drain the old file before switching
+		if ctx.Err() != nil {
+			return false // stopped while draining: Position stays in the old file
+		}
 		t.closeFile()
 		t.log.Info("file rotated; reading the new file from the start")
 		t.obs.Reopened(ReasonRotated)

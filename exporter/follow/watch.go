@@ -70,14 +70,15 @@ func (w *waker) close() {
 	}
 }
 
-// wait blocks until the next look is due; false when ctx is done.
-func (w *waker) wait(ctx context.Context) bool {
+// wait blocks until the next look is due; woke is false when ctx is done,
+// tick tells a timed poll from a file-system event.
+func (w *waker) wait(ctx context.Context) (woke, tick bool) {
 	if w.watcher != nil && !w.watching {
 		w.addWatch()
 	}
-	var tick <-chan time.Time
+	var timer <-chan time.Time
 	if w.ticker != nil {
-		tick = w.ticker.C
+		timer = w.ticker.C
 	}
 	var events <-chan fsnotify.Event
 	var errs <-chan error
@@ -87,22 +88,22 @@ func (w *waker) wait(ctx context.Context) bool {
 	for {
 		select {
 		case <-ctx.Done():
-			return false
+			return false, false
 		case <-w.wake:
-			return true
-		case <-tick:
-			return true
+			return true, true
+		case <-timer:
+			return true, true
 		case err := <-errs:
 			// Overflow or similar: events may be lost, so look now.
 			w.log.Debug("file-system notification error", "err", err)
-			return true
+			return true, false
 		case ev := <-events:
 			if ev.Name == w.dir && ev.Op&(fsnotify.Remove|fsnotify.Rename) != 0 {
 				w.watching = false
 			}
 			if w.relevant(ev) {
 				w.drainEvents()
-				return true
+				return true, false
 			}
 		}
 	}
