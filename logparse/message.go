@@ -287,9 +287,13 @@ func parseOATH(e *Entry, m []byte) {
 		return
 	}
 	user, rest := b[:i], b[i+len(updated):]
-	j := bytes.LastIndex(rest, []byte(status))
-	if j < 0 {
-		return
+	// Usually the last '=' of the line is the one of "callStatus = ": a byte search is much
+	// cheaper than a backwards substring search.
+	j := bytes.LastIndexByte(rest, '=') - len("callStatus ")
+	if j < 0 || j+len(status) > len(rest) || string(rest[j:j+len(status)]) != status {
+		if j = bytes.LastIndex(rest, []byte(status)); j < 0 {
+			return
+		}
 	}
 	desc := rest[j+len(status):]
 	desc = desc[:trimSpacesRight(desc)]

@@ -177,6 +177,8 @@ func TestParseMessage(t *testing.T) {
 		{`validate_oath_code: user jdoe updated authentication result. callStatus = Token Melted`,
 			msgFields{Kind: KindOATH, User: "jdoe", Code: unknown, Description: "Token Melted"}},
 		{`validate_oath_code: user jdoe updated authentication result. callStatus = `, other},
+		{`validate_oath_code: user jdoe updated authentication result. callStatus =`, other},
+		{`validate_oath_code: user jdoe updated authentication result. x=1 callStatus =`, other},
 		{`validate_oath_code: user jdoe updated authentication result.`, other},
 		{`validate_oath_code: user jdoe`, other},
 		{`validate_oath_code`, other},
