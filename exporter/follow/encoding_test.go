@@ -43,7 +43,7 @@ func TestIndexNewlineUTF16(t *testing.T) {
 	}{
 		{le16("ab\n"), 4},
 		{le16("\u0a0d\u0a00x\n"), 6}, // code units whose bytes contain 0x0A are not newlines
-		{[]byte{'a', 0, '\n'}, -1},    // half a code unit: wait
+		{[]byte{'a', 0, '\n'}, -1},   // half a code unit: wait
 		{le16("abc"), -1},
 		{append([]byte{0x0a}, le16("\n")...), -1}, // odd-aligned 0x0A followed by a stray byte
 	} {

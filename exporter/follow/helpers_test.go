@@ -344,7 +344,7 @@ func (w *writer) close() {
 }
 
 // check compares what was received with what was written: every line
-// exactly once, in order, except the lines of generations in mayLose,
+// exactly once, in order (bad counts corrupt and out-of-order lines), except the lines of generations in mayLose,
 // which must be all there or all missing.
 func check(t *testing.T, got []string, w *writer, mayLose map[int]bool) (lost, doubled, bad int) {
 	t.Helper()
@@ -365,7 +365,10 @@ func check(t *testing.T, got []string, w *writer, mayLose map[int]bool) (lost, d
 		}
 		seen[n]++
 		if n <= last && seen[n] == 1 {
-			t.Errorf("line %d after line %d: out of order", n, last)
+			bad++ // out of order
+			if bad <= 3 {
+				t.Logf("line %d after line %d: out of order", n, last)
+			}
 		}
 		last = max(last, n)
 	}

@@ -45,14 +45,14 @@ type tailer struct {
 	posEnc   encoding
 	closed   Position // check bytes of the last closed file, for Position after Run returns
 
-	missing    bool
-	errMsg     string // current error state: logged and counted once
-	ticks      int // timed polls so far
-	goneSince  int // ticks when the held file was last seen missing and not growing; -1: not missing
-	gonePos    int64
-	waitLooks  int // looks to skip before retrying a locked file
-	backoff    int
-	lost       *Position // where a read error left us, to resume the same file
+	missing   bool
+	errMsg    string // current error state: logged and counted once
+	ticks     int    // timed polls so far
+	goneSince int    // ticks when the held file was last seen missing and not growing; -1: not missing
+	gonePos   int64
+	waitLooks int // looks to skip before retrying a locked file
+	backoff   int
+	lost      *Position // where a read error left us, to resume the same file
 }
 
 func newTailer(cfg Config) *tailer {
