@@ -5,6 +5,8 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -544,4 +546,101 @@ func describeEntry(e *Entry) string {
 	}
 	field("addr", e.Addr)
 	return b.String()
+}
+
+// TestParseLineRoundTrip builds random well-formed lines from known parts, in every layout and
+// timestamp variant, and checks that ParseLine accepts each and gives the parts back: the
+// converse of the fuzz test, which checks that nothing else is accepted.
+func TestParseLineRoundTrip(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 11))
+	token := func(stop string) string { // 1..8 bytes, any byte but those in stop
+		b := make([]byte, 1+rng.IntN(8))
+		for i := range b {
+			for {
+				b[i] = byte(rng.IntN(256))
+				if !strings.ContainsRune(stop, rune(b[i])) && (i > 0 || b[i] != 0xEF) {
+					break
+				}
+			}
+		}
+		return string(b)
+	}
+	message := func() string { // anything, '|' and invalid UTF-8 included, but no trailing CR/LF
+		b := make([]byte, rng.IntN(40))
+		for i := range b {
+			b[i] = byte(rng.IntN(256))
+		}
+		return strings.TrimRight(string(b), "\r\n")
+	}
+	for i := range 3000 {
+		want := time.Date(rng.IntN(10000), time.Month(1+rng.IntN(12)), 1+rng.IntN(31), rng.IntN(24),
+			rng.IntN(60), rng.IntN(60), 0, time.UTC)
+		digits := rng.IntN(10)
+		frac := ""
+		if digits > 0 {
+			n := rng.IntN(int(math.Pow10(digits)))
+			frac = fmt.Sprintf(".%0*d", digits, n)
+			want = want.Add(time.Duration(n * int(math.Pow10(9-digits))))
+		}
+		offset := 0
+		zone := [...]string{"Z", "z", "", "+hh:mm", "-hh:mm", "+hhmm", "-hhmm"}[rng.IntN(7)]
+		if len(zone) > 1 {
+			h, m := rng.IntN(24), rng.IntN(60)
+			offset = h*3600 + m*60
+			if zone[0] == '-' {
+				offset = -offset
+			}
+			zone = strings.NewReplacer("hh", fmt.Sprintf("%02d", h), "mm", fmt.Sprintf("%02d", m)).Replace(zone)
+		}
+		// The written clock is want's clock in the zone; want itself is UTC.
+		local := want.Add(time.Duration(offset) * time.Second)
+		stamp := local.Format("2006-01-02T15:04:05") + frac + zone
+		if local.Year() < 0 || local.Year() > 9999 {
+			continue
+		}
+		msg := message()
+		var line string
+		var wantFlat flat
+		switch layout := rng.IntN(3); layout {
+		case 0:
+			level, tag := token("| \t"), token("| \t")
+			pid, tid := rng.Uint32(), rng.Uint32()
+			reqID := ""
+			if rng.IntN(2) == 0 {
+				reqID = fmt.Sprintf("%08x-%04X-%04x-%04x-%012x", rng.Uint32(), rng.Uint32()>>16,
+					rng.Uint32()>>16, rng.Uint32()>>16, rng.Uint64()>>16)
+				line = fmt.Sprintf("%s|%s|%d|%d|%s|%s|%s", stamp, level, pid, tid, tag, reqID, msg)
+			} else {
+				msg = "x" + msg // so that it cannot start with a request id by chance
+				line = fmt.Sprintf("%s|%s|%d|%d|%s|%s", stamp, level, pid, tid, tag, msg)
+			}
+			wantFlat = flat{Format: FormatPipe, Level: level, PID: pid, TID: tid, Tag: tag, RequestID: reqID,
+				Message: msg}
+		case 1:
+			host, tag := token(" "), token(" \t:[")
+			line = fmt.Sprintf("%s %s %s: %s", stamp, host, tag, msg)
+			wantFlat = flat{Format: FormatSyslog3339, Host: host, Tag: tag, Message: msg}
+		case 2:
+			host, tag := token(" "), token(" \t:[")
+			pid := rng.Uint32()
+			want = want.Truncate(time.Second) // RFC 3164 has no fraction (and no zone)
+			day := [...]string{"Jan _2", "Jan 02", "Jan 2"}[rng.IntN(3)]
+			line = fmt.Sprintf("%s %s %s[%d]: %s", want.Format(day+" 15:04:05"), host, tag, pid, msg)
+			wantFlat = flat{Format: FormatSyslog3164, Host: host, Tag: tag, PID: pid, Message: msg}
+		}
+		if i%5 == 0 {
+			line = "\xEF\xBB\xBF" + line + "\r"
+		}
+		var e Entry
+		opts := ParseOptions{Year: want.Year()}
+		if err := ParseLine([]byte(line), opts, &e); err != nil {
+			t.Errorf("ParseLine(%q) = %v", line, err)
+			continue
+		}
+		got := flatten(&e)
+		got.Time, got.msgFields = "", msgFields{}
+		if got != wantFlat || !e.Time.Equal(want) || e.Time.Location() != time.UTC {
+			t.Errorf("ParseLine(%q)\n got %+v at %v\nwant %+v at %v", line, got, e.Time, wantFlat, want)
+		}
+	}
 }
