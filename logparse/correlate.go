@@ -44,7 +44,7 @@ func (c CorrelatorConfig) withDefaults() CorrelatorConfig {
 //
 // Assumed (not documented by Microsoft): one thread writes the three lines of a request and
 // serves one request at a time, so a new call on a thread means the open one was given up.
-// Syslog lines have no pid or tid and so share one thread.
+// Syslog lines have no tid (and a pid only as tag[pid]), so a process's lines share one thread.
 //
 // A line first advances the clock, which may abandon requests past their timeout (a late
 // rawCallStatus is then an orphan), and is correlated after that.
