@@ -250,3 +250,30 @@ func TestShrinkToZeroAndRegrow(t *testing.T) {
 		})
 	}
 }
+
+// TestAccessDeniedThatLasts simulates what Windows answers for the path:
+// access denied means delete-pending for a moment, then the file is gone
+// or back; if it lasts, it is a permission problem, reported once.
+func TestAccessDeniedThatLasts(t *testing.T) {
+	path := tempLog(t)
+	tl := newTailer(Config{Path: path, MaxLineBytes: defaultMaxLineBytes, Logger: slog.New(slog.DiscardHandler)})
+	obs := newRecObserver()
+	tl.obs = obs
+	tl.stat = func(string) (pathStat, error) {
+		return pathStat{}, &os.PathError{Op: "stat", Path: path, Err: errGone}
+	}
+	for range deniedGrace {
+		tl.atEOF(context.Background(), nil)
+		tl.ticks++
+	}
+	if obs.missing != 1 || obs.readErrors != 0 {
+		t.Errorf("during the grace: missing %d, read errors %d; want 1, 0 (delete pending)", obs.missing, obs.readErrors)
+	}
+	for range 5 {
+		tl.atEOF(context.Background(), nil)
+		tl.ticks++
+	}
+	if obs.readErrors != 1 {
+		t.Errorf("access denied for %d polls: %d read errors, want 1", deniedGrace+5, obs.readErrors)
+	}
+}

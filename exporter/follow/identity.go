@@ -24,8 +24,11 @@ type pathStat struct {
 	isDir bool
 }
 
-// errGone marks a path that is being deleted (Windows delete-pending).
-var errGone = errors.New("file is being deleted")
+// errGone marks a path that is being deleted: on Windows, access denied
+// when opening a file for its attributes. That is what a delete-pending
+// file answers, but also what a real permission problem answers, so the
+// tailer turns a lasting one into an error (see deniedGrace).
+var errGone = errors.New("access denied (file being deleted?)")
 
 // isGone reports whether err means "nothing at the path".
 func isGone(err error) bool {

@@ -21,6 +21,10 @@ const (
 	goneGrace = 3
 	// maxBackoff bounds the looks skipped between retries of a locked file.
 	maxBackoff = 16
+	// deniedGrace: a delete-pending file (Windows) disappears as soon as the
+	// last handle closes; access denied that lasts this many timed polls is
+	// a permission problem and reported as an error, not as a missing file.
+	deniedGrace = 8
 )
 
 var errIsDir = errors.New("is a directory, not a file")
@@ -50,14 +54,17 @@ type tailer struct {
 	ticks     int    // timed polls so far
 	goneSince int    // ticks when the held file was last seen missing and not growing; -1: not missing
 	gonePos   int64
+	denied    int // ticks when access denied (delete pending?) began; -1: not denied
 	waitLooks int // looks to skip before retrying a locked file
 	backoff   int
 	lost      *Position // where a read error left us, to resume the same file
+
+	stat func(path string) (pathStat, error) // statPath; replaced in tests
 }
 
 func newTailer(cfg Config) *tailer {
 	t := &tailer{cfg: cfg, log: cfg.Logger.With("path", cfg.Path), obs: cfg.Observer,
-		dir: filepath.Dir(cfg.Path), base: filepath.Base(cfg.Path), goneSince: -1}
+		dir: filepath.Dir(cfg.Path), base: filepath.Base(cfg.Path), goneSince: -1, denied: -1, stat: statPath}
 	t.lr = newLineReader(cfg.MaxLineBytes, &t.consumed, cfg.Observer)
 	return t
 }
@@ -154,7 +161,7 @@ func (t *tailer) oneShot(ctx context.Context, emit func([]byte)) error {
 // start opens the file present at startup: at the resumed position, at its
 // end, or at its start with FromStart.
 func (t *tailer) start(ctx context.Context, emit func([]byte)) {
-	st, err := statPath(t.cfg.Path)
+	st, err := t.stat(t.cfg.Path)
 	switch {
 	case isGone(err):
 		t.setMissing()
@@ -315,7 +322,18 @@ func (t *tailer) atEOF(ctx context.Context, emit func([]byte)) bool {
 		t.waitLooks--
 		return false
 	}
-	st, err := statPath(t.cfg.Path)
+	st, err := t.stat(t.cfg.Path)
+	if !errors.Is(err, errGone) {
+		t.denied = -1
+	} else if t.file == nil {
+		if t.denied < 0 {
+			t.denied = t.ticks
+		}
+		if t.ticks-t.denied >= deniedGrace {
+			t.fail("stat", err)
+			return false
+		}
+	}
 	switch {
 	case isGone(err):
 		if t.file != nil {
