@@ -112,3 +112,34 @@ type countingSink struct {
 
 func (c *countingSink) Write(p []byte) (int, error) { c.pending++; return c.w.Write(p) }
 func (c *countingSink) Flush() error                { c.flushed += c.pending; c.pending = 0; return nil }
+
+// TestCheckCompares: --check passes on an exact scrape and lists what differs otherwise.
+func TestCheckCompares(t *testing.T) {
+	dir := t.TempDir()
+	exp := filepath.Join(dir, "expected.prom")
+	if err := run(loggen.Config{Seed: 1, Lines: 500}, filepath.Join(dir, "x.log"), 0, 1, 0, exp); err != nil {
+		t.Fatal(err)
+	}
+	want, err := os.ReadFile(exp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	scrape := filepath.Join(dir, "scrape.prom")
+	same := "# HELP x y\n" + string(want) + `azuremfa_exporter_build_info{version="1"} 1` + "\n"
+	if err := os.WriteFile(scrape, []byte(same), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if d, err := compare(exp, scrape); err != nil || d != nil {
+		t.Fatalf("same values: %v %v", d, err)
+	}
+	changed := strings.Replace(same, `azuremfa_exporter_log_lines_total{log="radius"} 500`, `azuremfa_exporter_log_lines_total{log="radius"} 499`, 1)
+	if err := os.WriteFile(scrape, []byte(changed), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if d, err := compare(exp, scrape); err != nil || len(d) != 1 || !strings.Contains(d[0], "want 500, got 499") {
+		t.Fatalf("one value changed: %v %v", d, err)
+	}
+	if _, err := compare("", scrape); err == nil {
+		t.Error("--check without --expected: no error")
+	}
+}
