@@ -44,8 +44,11 @@ go build -o "$BENCH_DIR/bin/azuremfa_exporter" ./cmd/azuremfa_exporter
 loggen=$BENCH_DIR/bin/azuremfa_loggen
 exporter=$BENCH_DIR/bin/azuremfa_exporter
 
-# The generated logs are kept and reused while the generator's source is unchanged.
-stamp=$(cat loggen/*.go cmd/azuremfa_loggen/*.go | sha256sum | cut -c1-16)
+# The generated logs are kept and reused while the generator's source (tests aside) is
+# unchanged; logs of an older generator are removed.
+stamp=$(ls loggen/*.go cmd/azuremfa_loggen/*.go | grep -v '_test\.go$' | xargs cat | sha256sum | cut -c1-16)
+find "$BENCH_DIR" -maxdepth 1 -type f \( -name 'radius-*-s*-*.log*' -o -name 'service-*-s*-*.log*' \) \
+	! -name "*-$stamp.log*" -delete
 
 # gen <kind> <lines>: prints the path of the log; its expected values are beside it (.prom).
 gen() {
