@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/azuremfa/azuremfa_exporter/logparse"
 )
 
 func generate(t *testing.T, cfg Config) ([]byte, Expected) {
@@ -209,6 +212,23 @@ func TestConfigErrors(t *testing.T) {
 	for _, cfg := range []Config{{Kind: "ntlm"}, {Lines: -1}, {Malformed: 2}} {
 		if _, err := Generate(&bytes.Buffer{}, cfg); err == nil {
 			t.Errorf("%+v: no error", cfg)
+		}
+	}
+}
+
+// TestCodeMixUsesTheTable: every code the generator draws is in logparse's table, except
+// the three it uses as codes no table knows.
+func TestCodeMixUsesTheTable(t *testing.T) {
+	unknown := map[int]bool{145: true, 148: true, 999: true}
+	for _, w := range firstCodes {
+		_, ok := logparse.LookupCode(w.code)
+		if ok == unknown[w.code] {
+			t.Errorf("code %d: in the table %v, meant as unknown %v", w.code, ok, unknown[w.code])
+		}
+	}
+	for code := range unknown {
+		if !slices.ContainsFunc(firstCodes, func(w weightedCode) bool { return w.code == code }) {
+			t.Errorf("unknown code %d is never drawn", code)
 		}
 	}
 }
