@@ -13,7 +13,8 @@ var durationBuckets = [...]float64{0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300}
 // openCall is a pfAuthUser call waiting for its rawCallStatus.
 type openCall struct {
 	thread    uint64
-	start     int64 // µs of log time
+	user      string // folded
+	start     int64  // µs of log time
 	verdict   logparse.Verdict
 	duplicate bool
 	ended     bool
@@ -41,6 +42,8 @@ type tracker struct {
 	open     map[uint64]*openCall
 	queue    []*openCall // open calls in order of start, so in order of deadline
 	lastSeen map[string]int64
+	// challenged: users whose latest request ended pending; their next request answers it.
+	challenged map[string]bool
 
 	lines, malformed    int
 	levels              map[string]int
@@ -62,18 +65,19 @@ type tracker struct {
 
 func newTracker(log string, timeout, window time.Duration) *tracker {
 	return &tracker{
-		log:       log,
-		timeout:   timeout.Microseconds(),
-		window:    window.Microseconds(),
-		open:      map[uint64]*openCall{},
-		lastSeen:  map[string]int64{},
-		levels:    map[string]int{},
-		results:   map[resultKey]int{},
-		prompts:   map[logparse.Method]int{},
-		durations: map[durationKey]*[len(durationBuckets) + 1]int{},
-		primary:   map[logparse.Result]int{},
-		oath:      map[int]int{},
-		admin:     map[logparse.AuditAction]int{},
+		log:        log,
+		timeout:    timeout.Microseconds(),
+		window:     window.Microseconds(),
+		open:       map[uint64]*openCall{},
+		lastSeen:   map[string]int64{},
+		challenged: map[string]bool{},
+		levels:     map[string]int{},
+		results:    map[resultKey]int{},
+		prompts:    map[logparse.Method]int{},
+		durations:  map[durationKey]*[len(durationBuckets) + 1]int{},
+		primary:    map[logparse.Result]int{},
+		oath:       map[int]int{},
+		admin:      map[logparse.AuditAction]int{},
 	}
 }
 
@@ -147,6 +151,10 @@ func (tr *tracker) request(user string, t int64) (duplicate bool) {
 	key := foldUser(user)
 	last, ok := tr.lastSeen[key]
 	tr.lastSeen[key] = t
+	if tr.challenged[key] { // the answer to a text message or OATH code challenge
+		delete(tr.challenged, key)
+		return false
+	}
 	return ok && (t-last < tr.window || (tr.inclusive && t-last == tr.window))
 }
 
@@ -154,7 +162,7 @@ func (tr *tracker) call(thread uint64, user string, t int64) {
 	if c, ok := tr.open[thread]; ok {
 		tr.abandon(c)
 	}
-	c := &openCall{thread: thread, start: t, duplicate: tr.request(user, t)}
+	c := &openCall{thread: thread, user: foldUser(user), start: t, duplicate: tr.request(user, t)}
 	tr.open[thread] = c
 	tr.queue = append(tr.queue, c)
 }
@@ -180,6 +188,9 @@ func (tr *tracker) rawCallStatus(thread uint64, code int, t int64) {
 	delete(tr.open, thread)
 	st, _ := logparse.LookupCode(code)
 	res := st.Result(c.verdict)
+	if res == logparse.ResultPending {
+		tr.challenged[c.user] = true
+	}
 	tr.complete(st, res, c.duplicate)
 	d := time.Duration(t-c.start) * time.Microsecond
 	tr.observe(durationKey{st.Method, res}, d.Seconds())
@@ -191,6 +202,9 @@ func (tr *tracker) pfauth(user string, code int, succeeded bool, t int64) {
 	v := logparse.VerdictFailure
 	if succeeded {
 		v = logparse.VerdictSuccess
+	}
+	if st.Result(v) == logparse.ResultPending {
+		tr.challenged[foldUser(user)] = true
 	}
 	tr.complete(st, st.Result(v), dup)
 }

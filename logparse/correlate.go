@@ -213,6 +213,9 @@ func (c *Correlator) rawCallStatus(e *Entry) {
 	if s.duplicate {
 		c.auth.Handling = handlingOf(&c.auth)
 	}
+	if c.auth.Result == ResultPending {
+		c.dups.challenge(s.user)
+	}
 	c.emit(&c.auth)
 	c.release(i)
 }
@@ -232,6 +235,9 @@ func (c *Correlator) pfauth(e *Entry) {
 	}
 	if c.auth.Duplicate {
 		c.auth.Handling = handlingOf(&c.auth)
+	}
+	if c.auth.Result == ResultPending {
+		c.dups.challenge(e.User)
 	}
 	c.emit(&c.auth)
 }

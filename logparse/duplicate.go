@@ -16,6 +16,9 @@ type userRecord struct {
 	key  []byte // the user as written, ASCII case-folded, at most maxUserBytes; buffer reused
 	hash uint64 // hash of key: the map key
 	last int64  // log clock (logNanos) at the user's latest request
+	// challenged: the user's latest request ended pending (15, 20, 22: a text message or OATH
+	// code was asked for), so the next request is the answer to that challenge, not a repeat.
+	challenged bool
 }
 
 // duplicates decides whether a request is a duplicate: the same user (case-insensitively, as
@@ -67,15 +70,15 @@ func (d *duplicates) seen(user []byte, now int64) bool {
 	if i, ok := d.byHash[h]; ok {
 		r := &d.recs[i]
 		if string(r.key) == string(d.fold) {
-			dup := now-r.last < int64(d.window)
-			r.last = now
+			dup := now-r.last < int64(d.window) && !r.challenged
+			r.last, r.challenged = now, false
 			d.order.moveToBack(i)
 			return dup
 		}
 		// A different name with the same hash: the newcomer takes the record over.
 		d.forgotten++
 		r.key = append(r.key[:0], d.fold...)
-		r.last = now
+		r.last, r.challenged = now, false
 		d.order.moveToBack(i)
 		return false
 	}
@@ -87,11 +90,27 @@ func (d *duplicates) seen(user []byte, now int64) bool {
 	r := &d.recs[i]
 	r.key = append(r.key[:0], d.fold...)
 	r.hash = h
-	r.last = now
+	r.last, r.challenged = now, false
 	d.byHash[h] = i
 	d.order.pushBack(i)
 	d.n++
 	return false
+}
+
+// challenge marks that user's latest request as ended pending: the user was sent a text
+// message or asked for an OATH code, and answers with a new request, which is therefore not
+// a duplicate. A user no longer remembered needs no mark: the answer cannot be a duplicate.
+func (d *duplicates) challenge(user []byte) {
+	if len(user) == 0 {
+		return
+	}
+	if len(user) > maxUserBytes {
+		user = user[:maxUserBytes]
+	}
+	d.fold = appendLower(d.fold[:0], user)
+	if i, ok := d.byHash[d.hash(d.fold)]; ok && string(d.recs[i].key) == string(d.fold) {
+		d.recs[i].challenged = true
+	}
 }
 
 // prune forgets the users whose latest request is a whole window or more before now: a new
