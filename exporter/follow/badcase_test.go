@@ -277,3 +277,42 @@ func TestAccessDeniedThatLasts(t *testing.T) {
 		t.Errorf("access denied for %d polls: %d read errors, want 1", deniedGrace+5, obs.readErrors)
 	}
 }
+
+// TestReplacedByEmptyFile: the old file is read for as long as it grows
+// (its writer may finish lines through its own handle) but not held for
+// ever once an empty file replaced it: a deleted file held open keeps its
+// disk space.
+func TestReplacedByEmptyFile(t *testing.T) {
+	path := tempLog(t)
+	w := newWriter(t, path, cCRLF)
+	defer w.close()
+	w.lines(5)
+	r := start(t, Config{Path: path, Poll: true, FromStart: true})
+	r.waitLines(5)
+	old := w.f
+	w.f = nil
+	os.Remove(path)
+	w.create() // empty
+	r.look() // two timed polls: fewer than goneGrace
+	late := &writer{t: t, path: path, content: cCRLF, f: old}
+	late.next, late.genOf = w.next, w.genOf
+	late.lines(2) // the writer finishes through its old handle
+	w.next, w.genOf = late.next, late.genOf
+	old.Close()
+	r.waitLines(7)
+	if n := r.obs.get(func(o *recObserver) int { return o.reopens[ReasonRotated] }); n != 0 {
+		t.Fatalf("switched to the empty file while the old one still grew")
+	}
+	for range goneGrace + 1 {
+		r.look()
+	}
+	if n := r.obs.get(func(o *recObserver) int { return o.reopens[ReasonRotated] }); n != 1 {
+		t.Errorf("reopens{rotated} = %d after %d polls without growth, want 1", n, goneGrace+1)
+	}
+	w.lines(3)
+	r.waitLines(10)
+	r.look()
+	if lost, doubled, bad := check(t, r.got(), w, nil); lost+doubled+bad != 0 {
+		t.Errorf("lost %d, doubled %d, corrupt %d", lost, doubled, bad)
+	}
+}

@@ -104,14 +104,18 @@ func (t *tailer) run(ctx context.Context, emit func([]byte)) error {
 	defer t.closeFile()
 	t.start(ctx, emit)
 	for {
-		if t.file != nil {
-			t.readToEOF(ctx, emit, true)
-		}
-		if ctx.Err() != nil {
-			return nil
-		}
-		if t.atEOF(ctx, emit) {
-			continue // now on another file: read it at once
+		if t.waitLooks > 0 {
+			t.waitLooks-- // backing off from a locked file
+		} else {
+			if t.file != nil {
+				t.readToEOF(ctx, emit, true)
+			}
+			if ctx.Err() != nil {
+				return nil
+			}
+			if t.atEOF(ctx, emit) {
+				continue // now on another file: read it at once
+			}
 		}
 		woke, tick := w.wait(ctx)
 		if !woke {
@@ -250,6 +254,7 @@ func (t *tailer) readToEOF(ctx context.Context, emit func([]byte), verify bool) 
 			t.readFailed(err)
 			return
 		}
+		t.recovered()
 		if n == 0 {
 			break
 		}
@@ -318,10 +323,6 @@ func (t *tailer) restart() {
 // atEOF looks at the path after a read returned nothing: rotation,
 // truncation, removal. It reports whether it switched to another file.
 func (t *tailer) atEOF(ctx context.Context, emit func([]byte)) bool {
-	if t.waitLooks > 0 {
-		t.waitLooks--
-		return false
-	}
 	st, err := t.stat(t.cfg.Path)
 	if !errors.Is(err, errGone) {
 		t.denied = -1
@@ -337,10 +338,7 @@ func (t *tailer) atEOF(ctx context.Context, emit func([]byte)) bool {
 	switch {
 	case isGone(err):
 		if t.file != nil {
-			if t.goneSince < 0 || t.lr.pos != t.gonePos {
-				t.goneSince, t.gonePos = t.ticks, t.lr.pos
-			}
-			if !closeWhenGone && t.ticks-t.goneSince < goneGrace {
+			if !closeWhenGone && t.mayStillGrow() {
 				return false
 			}
 			t.readToEOF(ctx, emit, false)
@@ -359,7 +357,6 @@ func (t *tailer) atEOF(ctx context.Context, emit func([]byte)) bool {
 		t.fail("stat", fmt.Errorf("%s %w", t.cfg.Path, errIsDir))
 		return false
 	}
-	t.goneSince = -1
 	if t.file == nil {
 		if l := t.lost; l != nil && l.Identity == st.id.String() {
 			if t.open(l.Offset, false) {
@@ -375,9 +372,9 @@ func (t *tailer) atEOF(ctx context.Context, emit func([]byte)) bool {
 		return t.file != nil
 	}
 	if st.id != t.id {
-		if st.size == 0 {
+		if st.size == 0 && t.mayStillGrow() {
 			// The writer has not written to the new file yet, so the old
-			// one may still grow: stay on it.
+			// one may still grow: stay on it a while.
 			return false
 		}
 		t.readToEOF(ctx, emit, false) // drain the old file before switching
@@ -390,11 +387,22 @@ func (t *tailer) atEOF(ctx context.Context, emit func([]byte)) bool {
 		t.open(0, false)
 		return true
 	}
+	t.goneSince = -1
 	if st.size < t.lr.pos {
 		t.truncated(ctx, emit)
 		return true
 	}
 	return false
+}
+
+// mayStillGrow: the held file is no longer at the path. Keep reading it
+// until it has not grown for goneGrace timed polls: the writer may still
+// finish its last lines through its own handle.
+func (t *tailer) mayStillGrow() bool {
+	if t.goneSince < 0 || t.lr.pos != t.gonePos {
+		t.goneSince, t.gonePos = t.ticks, t.lr.pos
+	}
+	return t.ticks-t.goneSince < goneGrace
 }
 
 // open opens the path at offset at. fromEnd means at is the end of a file
@@ -486,6 +494,11 @@ func (t *tailer) setFile(f *os.File, id fileID) {
 	t.file, t.id, t.posFile, t.posID = f, id, f, id
 	t.mu.Unlock()
 	t.missing, t.waitLooks, t.backoff = false, 0, 0
+	t.recovered()
+}
+
+// recovered ends an error state, saying so once.
+func (t *tailer) recovered() {
 	if t.errMsg != "" {
 		t.log.Info("log file readable again")
 		t.errMsg = ""
