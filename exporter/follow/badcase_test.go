@@ -293,7 +293,7 @@ func TestReplacedByEmptyFile(t *testing.T) {
 	w.f = nil
 	os.Remove(path)
 	w.create() // empty
-	r.look() // two timed polls: fewer than goneGrace
+	r.look()   // two timed polls: fewer than goneGrace
 	late := &writer{t: t, path: path, content: cCRLF, f: old}
 	late.next, late.genOf = w.next, w.genOf
 	late.lines(2) // the writer finishes through its old handle
