@@ -22,7 +22,7 @@ func TestShutdown(t *testing.T) {
 					name += "/mid-read"
 				}
 				t.Run(name, func(t *testing.T) {
-					defer goleak.VerifyNone(t, leakOptions()...)
+					defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 					path := tempLog(t)
 					w := newWriter(t, path, cBurst)
 					defer w.close()
