@@ -283,3 +283,45 @@ func nxadmStructural(rot rotation, _ bool, c content) string {
 	}
 	return ""
 }
+
+// TestDrainBeforeSwitch: lines the writer adds to the old file after the
+// follower's last read but before it looks at the path (and finds another
+// file there) are read before the switch. The window is opened
+// deterministically by an injected stat.
+func TestDrainBeforeSwitch(t *testing.T) {
+	path := tempLog(t)
+	w := newWriter(t, path, cCRLF)
+	defer w.close()
+	w.lines(5)
+	var oldFile *os.File
+	var late []byte // numbered before the new file's lines, written after them
+	r := startHooked(t, Config{Path: path, Poll: true, FromStart: true}, func(tl *tailer) {
+		tl.stat = func(p string) (pathStat, error) {
+			st, err := statPath(p)
+			if err == nil && st.id != tl.id && oldFile != nil {
+				// The writer's last lines land in the window.
+				if _, err := oldFile.Write(late); err != nil {
+					panic(err)
+				}
+				oldFile.Close()
+				oldFile = nil
+			}
+			return st, err
+		}
+	})
+	r.waitLines(5)
+	if err := os.Rename(path, path+".1"); err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		late = append(late, w.encode(w.take())...)
+	}
+	oldFile, w.f = w.f, nil
+	w.create()
+	w.lines(2)
+	r.waitLines(10)
+	r.look()
+	if lost, doubled, bad := check(t, r.got(), w, nil); lost+doubled+bad != 0 {
+		t.Errorf("lost %d, doubled %d, corrupt %d", lost, doubled, bad)
+	}
+}

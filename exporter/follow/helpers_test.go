@@ -105,6 +105,13 @@ const deadline = 20 * time.Second
 // own follower; in notify mode it only replaces the safety poll.
 func start(t *testing.T, cfg Config) *running {
 	t.Helper()
+	return startHooked(t, cfg, nil)
+}
+
+// startHooked is start with a hook that adjusts the own follower before it
+// runs (to inject a stat, for example).
+func startHooked(t *testing.T, cfg Config, hook func(*tailer)) *running {
+	t.Helper()
 	r := &running{t: t, obs: newRecObserver(), wake: make(chan struct{}), done: make(chan error, 1)}
 	if cfg.Observer == nil {
 		cfg.Observer = r.obs
@@ -125,6 +132,9 @@ func start(t *testing.T, cfg Config) *running {
 		t.Fatal(err)
 	}
 	r.f = f
+	if hook != nil {
+		hook(f.r.(*tailer))
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	r.cancel = cancel
 	go func() {
