@@ -1,7 +1,6 @@
 package follow
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -162,79 +161,6 @@ func (t *tailer) oneShot(ctx context.Context, emit func([]byte)) error {
 	return nil
 }
 
-// start opens the file present at startup: at the resumed position, at its
-// end, or at its start with FromStart.
-func (t *tailer) start(ctx context.Context, emit func([]byte)) {
-	st, err := t.stat(t.cfg.Path)
-	switch {
-	case isGone(err):
-		t.setMissing()
-		return
-	case err != nil:
-		t.fail("stat", err)
-		return
-	case st.isDir:
-		t.fail("stat", fmt.Errorf("%s %w", t.cfg.Path, errIsDir))
-		return
-	}
-	if r := t.cfg.Resume; r != nil && r.Identity != "" {
-		t.resume(ctx, emit, st, r)
-		return
-	}
-	if t.cfg.FromStart {
-		t.open(0, false)
-		return
-	}
-	t.open(st.size, true)
-}
-
-// resume continues where a previous run stopped. If the file was rolled
-// over meanwhile, the old file is looked for beside it by identity and
-// drained from the saved offset first.
-func (t *tailer) resume(ctx context.Context, emit func([]byte), st pathStat, r *Position) {
-	if st.id.String() == r.Identity {
-		if !t.open(r.Offset, false) {
-			return
-		}
-		if t.lr.pos < r.Offset || !t.checkAt(t.file, r.Offset, r.Check) {
-			t.log.Info("file was truncated while stopped; reading it from the start", "saved_offset", r.Offset)
-			t.obs.Reopened(ReasonTruncated)
-			t.restart()
-		}
-		return
-	}
-	if f, id := findByIdentity(t.dir, t.base, r.Identity); f != nil {
-		t.log.Info("file was rolled over while stopped; draining the old file first", "old", f.Name(), "saved_offset", r.Offset)
-		t.setFile(f, id)
-		t.obs.FileOpened()
-		t.lr.switchFile(0)
-		if t.sniff() && r.Offset >= t.lr.pos && t.checkAt(f, r.Offset, r.Check) {
-			t.seek(r.Offset)
-			t.readToEOF(ctx, emit, false)
-			if ctx.Err() != nil {
-				return // stopped while draining: Position stays in the old file
-			}
-		} else {
-			t.log.Warn("rolled-over file does not match the saved position; skipping it", "old", f.Name())
-		}
-		t.closeFile()
-	} else {
-		t.log.Warn("file was rolled over while stopped and the old file is gone; lines written to it after the saved position are lost", "saved_offset", r.Offset)
-	}
-	t.obs.Reopened(ReasonRotated)
-	t.open(0, false)
-}
-
-// checkAt reports whether the bytes before off in f are want.
-func (t *tailer) checkAt(f *os.File, off int64, want []byte) bool {
-	if len(want) == 0 || off < int64(len(want)) {
-		return len(want) == 0
-	}
-	got := make([]byte, len(want))
-	n, _ := f.ReadAt(got, off-int64(len(want)))
-	return n == len(want) && bytes.Equal(got, want)
-}
-
 // readToEOF reads and emits until a read returns nothing. With verify it
 // first checks that the file was not truncated and rewritten past our
 // offset since the last look.
@@ -260,64 +186,6 @@ func (t *tailer) readToEOF(ctx context.Context, emit func([]byte), verify bool) 
 		}
 	}
 	t.obs.Progress(t.consumed.Load(), t.lr.pos)
-}
-
-// tailIntact re-reads the last bytes before our offset: if they changed or
-// are gone, the file was truncated, even if it has regrown past our offset
-// (a size comparison alone misses that).
-func (t *tailer) tailIntact() bool {
-	n := t.lr.tailN
-	if n == 0 || t.lr.pos < int64(n) {
-		return true
-	}
-	var b [tailLen]byte
-	m, _ := t.file.ReadAt(b[:n], t.lr.pos-int64(n))
-	return m == n && bytes.Equal(b[:n], t.lr.tail[:n])
-}
-
-// truncated handles copy-and-truncate: lines written after our last read
-// and before the copy exist only in the copy, so read them there first,
-// then read the truncated file from 0.
-func (t *tailer) truncated(ctx context.Context, emit func([]byte)) {
-	if c := findCopy(t.dir, t.base, t.lr.pos, t.lr.tail[:t.lr.tailN], t.id); c != nil {
-		before := t.lr.pos
-		for ctx.Err() == nil {
-			n, err := t.lr.fill(readerAt{c, t.lr.pos})
-			if n > 0 {
-				t.lr.scan(emit)
-			}
-			if n == 0 || err != nil {
-				break
-			}
-		}
-		t.log.Info("read the end of the truncated file from its copy", "copy", c.Name(), "bytes", t.lr.pos-before)
-		c.Close()
-		if ctx.Err() != nil {
-			return
-		}
-	}
-	t.log.Info("file truncated; reading it from the start", "offset", t.lr.pos)
-	t.obs.Reopened(ReasonTruncated)
-	t.restart()
-}
-
-// readerAt reads f from off without moving f's own offset.
-type readerAt struct {
-	f   *os.File
-	off int64
-}
-
-func (r readerAt) Read(p []byte) (int, error) { return r.f.ReadAt(p, r.off) }
-
-// restart reads the current file again from its start.
-func (t *tailer) restart() {
-	t.lr.switchFile(0)
-	t.consumed.Store(0)
-	if _, err := t.file.Seek(0, io.SeekStart); err != nil {
-		t.readFailed(err)
-		return
-	}
-	t.sniff()
 }
 
 // atEOF looks at the path after a read returned nothing: rotation,
