@@ -2,6 +2,8 @@ package exporter
 
 import (
 	"log/slog"
+
+	"github.com/azuremfa/azuremfa_exporter/exporter/follow"
 )
 
 // fileHealth hears what the follower does to one file: it keeps the health metrics of the
@@ -37,7 +39,7 @@ func (h *fileHealth) Missing() {
 func (h *fileHealth) Reopened(reason string) {
 	c, ok := h.l.reopens[reason]
 	if !ok {
-		c = h.l.reopens["error"]
+		c = h.l.reopens[follow.ReasonError]
 	}
 	c.Inc()
 	h.logger.Info("Log file reopened", "path", h.path, "reason", reason)

@@ -104,7 +104,7 @@ func (m *Metrics) ForLog(name string, statsWindow time.Duration) *LogMetrics {
 	for _, lvl := range []string{"i", "e"} {
 		l.entryLevel([]byte(lvl))
 	}
-	for _, r := range ReopenReasons {
+	for _, r := range reopenReasons {
 		l.reopens[r] = m.reopens.WithLabelValues(name, r)
 	}
 	l.cacheRatioSeen, l.dupRatioSeen = math.NaN(), math.NaN()

@@ -3,6 +3,7 @@ package exporter
 import (
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/azuremfa/azuremfa_exporter/exporter/follow"
 	"github.com/azuremfa/azuremfa_exporter/logparse"
 )
 
@@ -12,8 +13,8 @@ const namespace = "azuremfa"
 // can take minutes.
 var durationBuckets = []float64{0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300}
 
-// ReopenReasons are the label values of azuremfa_exporter_log_reopens_total.
-var ReopenReasons = []string{"rotated", "truncated", "error"}
+// reopenReasons are the label values of azuremfa_exporter_log_reopens_total.
+var reopenReasons = []string{follow.ReasonRotated, follow.ReasonTruncated, follow.ReasonError}
 
 // Metrics owns every metric family the exporter publishes about MFA and about the logs it
 // follows. Families are registered once; each followed log gets a LogMetrics with its
