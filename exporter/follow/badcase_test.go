@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 )
 
@@ -314,5 +315,35 @@ func TestReplacedByEmptyFile(t *testing.T) {
 	r.look()
 	if lost, doubled, bad := check(t, r.got(), w, nil); lost+doubled+bad != 0 {
 		t.Errorf("lost %d, doubled %d, corrupt %d", lost, doubled, bad)
+	}
+}
+
+// TestDeletePendingClosedAtOnce: when Windows says a held file is being
+// deleted, the follower drains and closes it at once (no grace), or the
+// writer could not create the new file.
+func TestDeletePendingClosedAtOnce(t *testing.T) {
+	path := tempLog(t)
+	w := newWriter(t, path, cCRLF)
+	defer w.close()
+	w.lines(3)
+	var pending atomic.Bool
+	r := startHooked(t, Config{Path: path, Poll: true, FromStart: true}, func(tl *tailer) {
+		tl.stat = func(p string) (pathStat, error) {
+			if pending.Load() {
+				return pathStat{}, &os.PathError{Op: "stat", Path: p, Err: errGone}
+			}
+			return statPath(p)
+		}
+	})
+	r.waitLines(3)
+	r.look()
+	w.lines(2) // written before the delete: must still be read
+	pending.Store(true)
+	r.look()
+	if n := r.obs.get(func(o *recObserver) int { return o.missing }); n != 1 {
+		t.Errorf("Missing() = %d one poll after the delete, want 1 (closed at once)", n)
+	}
+	if got := r.count(); got != 5 {
+		t.Errorf("%d lines; the held file must be drained before it is closed", got)
 	}
 }

@@ -7,10 +7,6 @@ import (
 	"syscall"
 )
 
-// closeWhenGone: on Unix a removed file stays readable through our handle
-// and never blocks the writer, so it is kept while it may still grow.
-const closeWhenGone = false
-
 // idOf is what os.SameFile compares on Unix: device and inode.
 func idOf(fi os.FileInfo) fileID {
 	if st, ok := fi.Sys().(*syscall.Stat_t); ok {

@@ -9,10 +9,6 @@ import (
 	"golang.org/x/sys/windows"
 )
 
-// closeWhenGone: a deleted file we hold stays delete-pending and the writer
-// cannot create a new file under the same name until we close it.
-const closeWhenGone = true
-
 // handleIdentity reads volume serial number, file index and size from the
 // open handle. os.Stat by name loads the file index lazily by path, which
 // after a rotation names the new file: never use it for identity.

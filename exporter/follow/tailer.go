@@ -162,16 +162,19 @@ func (t *tailer) oneShot(ctx context.Context, emit func([]byte)) error {
 }
 
 // readToEOF reads and emits until a read returns nothing. With verify it
-// first checks that the file was not truncated and rewritten past our
-// offset since the last look.
+// checks before each read that the file was not truncated and rewritten
+// past our offset.
 func (t *tailer) readToEOF(ctx context.Context, emit func([]byte), verify bool) {
 	if t.lr.enc == encUnknown && !t.sniff() {
 		return
 	}
-	if verify && !t.tailIntact() {
-		t.truncated(ctx, emit)
-	}
 	for ctx.Err() == nil {
+		// Before every read, not just the first: a copy-and-truncate that
+		// regrew between two reads of one batch would otherwise be read
+		// from the middle.
+		if verify && !t.tailIntact() {
+			t.truncated(ctx, emit)
+		}
 		n, err := t.lr.fill(t.file)
 		if n > 0 {
 			t.lr.scan(emit)
@@ -206,7 +209,9 @@ func (t *tailer) atEOF(ctx context.Context, emit func([]byte)) bool {
 	switch {
 	case isGone(err):
 		if t.file != nil {
-			if !closeWhenGone && t.mayStillGrow() {
+			// A delete-pending file (Windows) is closed at once: while we
+			// hold it, the writer cannot create a new file of that name.
+			if !errors.Is(err, errGone) && t.mayStillGrow() {
 				return false
 			}
 			t.readToEOF(ctx, emit, false)
