@@ -226,19 +226,46 @@ func TestShrinkToZeroAndRegrow(t *testing.T) {
 			w := newWriter(t, path, cCRLF)
 			defer w.close()
 			w.lines(10)
-			r := start(t, Config{Path: path, Poll: true, FromStart: true})
+			// The file is changed while the follower is parked in its look
+			// at the path, never while it reads: a truncate that regrows
+			// past our offset in the microseconds between the check and
+			// the read of one batch is the one window left open (the
+			// writer would have to rewrite the whole old file in them).
+			var gate atomic.Bool
+			parked, release := make(chan struct{}), make(chan struct{})
+			r := startHooked(t, Config{Path: path, Poll: true, FromStart: true}, func(tl *tailer) {
+				tl.stat = func(p string) (pathStat, error) {
+					if gate.Load() {
+						parked <- struct{}{}
+						<-release
+					}
+					return statPath(p)
+				}
+			})
 			r.waitLines(10)
+			gate.Store(true)
+			r.until("the follower to park", func() bool {
+				select {
+				case <-parked:
+					return true
+				default:
+					return false
+				}
+			})
 			if err := os.Truncate(path, 0); err != nil {
 				t.Fatal(err)
 			}
 			w.written = 0
 			w.gen++
+			if regrowPast {
+				w.lines(40) // longer than before, before the follower looks again
+			}
+			gate.Store(false)
+			release <- struct{}{}
 			if !regrowPast {
 				r.look()
 				r.look()
 				w.lines(5)
-			} else {
-				w.lines(40) // longer than before, before the follower looks
 			}
 			r.waitLines(w.next)
 			r.look()

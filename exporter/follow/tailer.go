@@ -171,7 +171,9 @@ func (t *tailer) readToEOF(ctx context.Context, emit func([]byte), verify bool) 
 	for ctx.Err() == nil {
 		// Before every read, not just the first: a copy-and-truncate that
 		// regrew between two reads of one batch would otherwise be read
-		// from the middle.
+		// from the middle. (Between this check and the read is a window
+		// of microseconds; filling it would take the writer rewriting the
+		// whole old file in them.)
 		if verify && !t.tailIntact() {
 			t.truncated(ctx, emit)
 		}
