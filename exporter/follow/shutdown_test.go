@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io/fs"
+	"sync"
 	"testing"
 	"time"
 
@@ -102,5 +103,53 @@ func TestNewChoosesOwn(t *testing.T) {
 	}
 	if _, err := New(Config{}); err == nil {
 		t.Error("New without a path: want an error")
+	}
+}
+
+// TestRealTimers runs the own follower with its real timers (every other
+// test injects Wake): the poll ticker, and in notify mode the events plus
+// the safety poll.
+func TestRealTimers(t *testing.T) {
+	for _, poll := range modes {
+		t.Run(modeName(poll), func(t *testing.T) {
+			defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+			path := tempLog(t)
+			w := newWriter(t, path, cCRLF)
+			defer w.close()
+			w.lines(3)
+			f, err := New(Config{Path: path, Poll: poll, FromStart: true, PollInterval: 5 * time.Millisecond})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var mu sync.Mutex
+			var got []string
+			count := func() int { mu.Lock(); defer mu.Unlock(); return len(got) }
+			ctx, cancel := context.WithCancel(context.Background())
+			done := make(chan error, 1)
+			go func() {
+				done <- f.Run(ctx, func(b []byte) { mu.Lock(); got = append(got, string(b)); mu.Unlock() })
+			}()
+			waitFor := func(n int) {
+				end := time.Now().Add(deadline)
+				for count() < n {
+					if time.Now().After(end) {
+						t.Fatalf("timed out waiting for %d lines (have %d)", n, count())
+					}
+					time.Sleep(time.Millisecond)
+				}
+			}
+			waitFor(3)
+			w.lines(2)
+			rotate(t, w, rRename, false)
+			w.lines(3)
+			waitFor(10)
+			cancel()
+			if err := <-done; err != nil {
+				t.Fatal(err)
+			}
+			if lost, doubled, bad := check(t, got, w, nil); lost+doubled+bad != 0 {
+				t.Errorf("lost %d, doubled %d, corrupt %d", lost, doubled, bad)
+			}
+		})
 	}
 }
