@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"runtime"
 	"sync"
@@ -54,6 +55,7 @@ type Exporter struct {
 	logger    *slog.Logger
 	followers []*follow.Follower
 	pipelines []*Pipeline
+	resumed   map[string]follow.Position // from the positions file, by path
 }
 
 // New checks the configuration, registers the metrics on reg and prepares a follower and a
@@ -81,7 +83,7 @@ func New(cfg Config, reg prometheus.Registerer, logger *slog.Logger) (*Exporter,
 			resume = nil
 		}
 	}
-	e := &Exporter{cfg: cfg, logger: logger}
+	e := &Exporter{cfg: cfg, logger: logger, resumed: resume}
 	for _, l := range cfg.Logs {
 		logLogger := logger.With("log", l.Name)
 		p := NewPipeline(l.Name, m, cfg.Pipeline, logLogger)
@@ -117,10 +119,17 @@ func (e *Exporter) Run(ctx context.Context) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			errs[i] = e.followers[i].Run(ctx, e.pipelines[i].HandleLine)
-			if errs[i] != nil && ctx.Err() == nil {
-				e.logger.Error("Stopped following a log", "log", e.cfg.Logs[i].Name, "err", errs[i])
+			err := e.followers[i].Run(ctx, e.pipelines[i].HandleLine)
+			if e.cfg.Follow.OneShot && errors.Is(err, fs.ErrNotExist) {
+				// Replaying a folder where one log does not exist (no IIS module, say) is no failure.
+				e.logger.Warn("Log file does not exist; nothing to replay", "log", e.cfg.Logs[i].Name, "path", e.cfg.Logs[i].Path)
+				e.pipelines[i].metrics.readErrors.Inc()
+				return
 			}
+			if err != nil && ctx.Err() == nil {
+				e.logger.Error("Stopped following a log", "log", e.cfg.Logs[i].Name, "err", err)
+			}
+			errs[i] = err
 		}()
 	}
 	if e.cfg.Follow.PositionsFile != "" && !e.cfg.Follow.OneShot {
@@ -145,8 +154,15 @@ func (e *Exporter) Run(ctx context.Context) error {
 // SavePositions writes the offsets of every log to the positions file, atomically.
 func (e *Exporter) SavePositions() error {
 	ps := make([]follow.Position, 0, len(e.followers))
-	for _, f := range e.followers {
-		ps = append(ps, f.Position())
+	for i, f := range e.followers {
+		p := f.Position()
+		if p.Identity == "" { // never opened in this run: keep what the last run knew
+			var ok bool
+			if p, ok = e.resumed[e.cfg.Logs[i].Path]; !ok {
+				continue
+			}
+		}
+		ps = append(ps, p)
 	}
 	if err := follow.SavePositions(e.cfg.Follow.PositionsFile, ps); err != nil {
 		return fmt.Errorf("saving positions: %w", err)

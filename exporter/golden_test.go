@@ -6,6 +6,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -97,5 +98,29 @@ func TestGoldenScrape(t *testing.T) {
 	}
 	for _, p := range problems {
 		t.Errorf("lint: %s: %s", p.Metric, p.Text)
+	}
+}
+
+// TestOneShotMissingLog: replaying a folder where one log does not exist reads the others,
+// counts a read error for the missing one and does not fail.
+func TestOneShotMissingLog(t *testing.T) {
+	logs := []LogFile{
+		{Name: LogRadius, Path: filepath.Join(sampleDir, "MultiFactorAuthRadiusSvc.log")},
+		{Name: LogIIS, Path: filepath.Join(t.TempDir(), "MultiFactorAuthIisNm.log")},
+	}
+	reg := replay(t, logs)
+	want := `
+# HELP azuremfa_exporter_log_read_errors_total Errors opening, reading or checking the log file.
+# TYPE azuremfa_exporter_log_read_errors_total counter
+azuremfa_exporter_log_read_errors_total{log="iis"} 1
+azuremfa_exporter_log_read_errors_total{log="radius"} 0
+# HELP azuremfa_auth_requests_total Authentication requests: Calling pfAuthUser lines, and Pfauth lines (a request and its result at once).
+# TYPE azuremfa_auth_requests_total counter
+azuremfa_auth_requests_total{log="iis"} 0
+azuremfa_auth_requests_total{log="radius"} 18
+`
+	if err := testutil.GatherAndCompare(reg, strings.NewReader(want),
+		"azuremfa_exporter_log_read_errors_total", "azuremfa_auth_requests_total"); err != nil {
+		t.Fatal(err)
 	}
 }
