@@ -40,7 +40,7 @@ func TestMatrixOwn(t *testing.T) {
 		for _, poll := range modes {
 			for _, c := range contents {
 				t.Run(fmt.Sprintf("%s/%s/%s", rot, modeName(poll), c), func(t *testing.T) {
-					if reason := notApplicable(rot, c); reason != "" {
+					if reason := notApplicable(Own, rot, c); reason != "" {
 						t.Skip(reason)
 					}
 					res := runCell(t, Own, rot, poll, c)
@@ -53,8 +53,12 @@ func TestMatrixOwn(t *testing.T) {
 	}
 }
 
-func notApplicable(rot rotation, c content) string {
-	if rot == rTwice && c == cAcross {
+// notApplicable: the nxadm matrix keeps its measured scope. There a file
+// rotated in and out between two looks is never read, so a line split
+// across it cannot be joined. The own follower reads such middle files
+// (middle.go), so for it every cell applies.
+func notApplicable(impl Implementation, rot rotation, c content) string {
+	if impl == Nxadm && rot == rTwice && c == cAcross {
 		return "a line split across a file that is rotated in and out between two looks cannot be joined: its middle is in that file"
 	}
 	return ""
@@ -187,10 +191,12 @@ func runCell(t *testing.T, impl Implementation, rot rotation, poll bool, c conte
 	mayLose := map[int]bool{}
 	middle := 0
 	if rot == rTwice {
+		// The middle file is written whole and rolled away again without
+		// a look in between (in poll mode; notify mode may look anyway).
+		// With "across" a line also spans the second rollover.
 		middle = w.gen
-		mayLose[middle] = true
 		w.lines(n2 / 2)
-		rotate(t, w, style, false)
+		rotate(t, w, style, c == cAcross)
 	}
 	w.lines(n2)
 	middleLines := 0
@@ -199,7 +205,13 @@ func runCell(t *testing.T, impl Implementation, rot rotation, poll bool, c conte
 			middleLines++
 		}
 	}
-	waitAll(r, impl, w.next-middleLines)
+	want := w.next
+	if impl == Nxadm {
+		// nxadm/tail never reads a middle file: excused as a whole.
+		mayLose[middle] = true
+		want -= middleLines
+	}
+	waitAll(r, impl, want)
 	got := r.got()
 	lost, doubled, bad := check(t, got, w, mayLose)
 	res := cellResult{lost: lost, doubled: doubled, bad: bad, total: w.next}
@@ -247,7 +259,7 @@ func TestMatrixNxadm(t *testing.T) {
 		for _, poll := range modes {
 			for _, c := range contents {
 				t.Run(fmt.Sprintf("%s/%s/%s", rot, modeName(poll), c), func(t *testing.T) {
-					if reason := notApplicable(rot, c); reason != "" {
+					if reason := notApplicable(Nxadm, rot, c); reason != "" {
 						t.Skip(reason)
 					}
 					res := runCell(t, Nxadm, rot, poll, c)

@@ -10,6 +10,7 @@ import (
 // start opens the file present at startup: at the resumed position, at its
 // end, or at its start with FromStart.
 func (t *tailer) start(ctx context.Context, emit func([]byte)) {
+	t.noteKnown() // rolled files already there are never middle files
 	st, err := t.stat(t.cfg.Path)
 	switch {
 	case isGone(err):

@@ -56,7 +56,9 @@ type tailer struct {
 	denied    int // ticks when access denied (delete pending?) began; -1: not denied
 	waitLooks int // looks to skip before retrying a locked file
 	backoff   int
-	lost      *Position // where a read error left us, to resume the same file
+	lost      *Position  // where a read error left us, to resume the same file
+	last      heldFile   // the file closed last: where a search for middle files starts
+	known     knownFiles // rolled files never to read again as middle files (middle.go)
 
 	stat func(path string) (pathStat, error) // statPath; replaced in tests
 }
@@ -240,7 +242,12 @@ func (t *tailer) atEOF(ctx context.Context, emit func([]byte)) bool {
 			}
 			return t.file != nil
 		}
-		if t.open(0, false) && t.lost != nil {
+		if t.lost == nil {
+			// Back after the file was missing (or on the first look):
+			// what was rolled in and out meanwhile is read first.
+			return t.openNext(ctx, emit, false) && t.file != nil
+		}
+		if t.open(0, false) {
 			t.lost = nil
 			t.obs.Reopened(ReasonError)
 		}
@@ -257,10 +264,7 @@ func (t *tailer) atEOF(ctx context.Context, emit func([]byte)) bool {
 			return false // stopped while draining: Position stays in the old file
 		}
 		t.closeFile()
-		t.log.Info("file rotated; reading the new file from the start")
-		t.obs.Reopened(ReasonRotated)
-		t.open(0, false)
-		return true
+		return t.openNext(ctx, emit, true) && t.file != nil
 	}
 	t.goneSince = -1
 	if st.size < t.lr.pos {
@@ -283,24 +287,66 @@ func (t *tailer) mayStillGrow() bool {
 // open opens the path at offset at. fromEnd means at is the end of a file
 // present at startup: a partial line found there is skipped, not emitted.
 func (t *tailer) open(at int64, fromEnd bool) bool {
-	f, err := openShared(t.cfg.Path)
+	f, id, size, op, err := t.openPath()
 	if err != nil {
-		if isGone(err) {
-			t.setMissing()
-			return false
-		}
-		if isLocked(err) {
-			t.backoffLocked()
-		}
-		t.fail("open", err)
+		t.openFailed(op, err)
 		return false
 	}
-	id, size, err := handleIdentity(f) // identity of what we hold, not of the name
+	return t.use(f, id, size, at, fromEnd)
+}
+
+// openNext opens the file now at the path after the held one was rolled
+// over or went missing. Files rolled in and out in between are read first
+// (middle.go); the path is opened before they are looked for, so the file
+// it names is excluded by identity, and one rolled away since the look is
+// found among them. It reports whether ctx is still live.
+func (t *tailer) openNext(ctx context.Context, emit func([]byte), rotated bool) bool {
+	f, id, size, op, err := t.openPath()
+	if !t.readMiddles(ctx, emit, id) {
+		if f != nil {
+			f.Close()
+		}
+		return false // stopped: Position is in the middle file
+	}
+	if err != nil {
+		t.openFailed(op, err)
+		return true
+	}
+	if rotated {
+		t.log.Info("file rotated; reading the new file from the start")
+		t.obs.Reopened(ReasonRotated)
+	}
+	t.use(f, id, size, 0, false)
+	return true
+}
+
+// openPath opens the path and reads the identity of what it holds.
+func (t *tailer) openPath() (f *os.File, id fileID, size int64, op string, err error) {
+	f, err = openShared(t.cfg.Path)
+	if err != nil {
+		return nil, fileID{}, 0, "open", err
+	}
+	id, size, err = handleIdentity(f) // identity of what we hold, not of the name
 	if err != nil {
 		f.Close()
-		t.fail("stat", err)
-		return false
+		return nil, fileID{}, 0, "stat", err
 	}
+	return f, id, size, "", nil
+}
+
+func (t *tailer) openFailed(op string, err error) {
+	if isGone(err) {
+		t.setMissing()
+		return
+	}
+	if op == "open" && isLocked(err) {
+		t.backoffLocked()
+	}
+	t.fail(op, err)
+}
+
+// use starts reading f (just opened at the path) at offset at.
+func (t *tailer) use(f *os.File, id fileID, size int64, at int64, fromEnd bool) bool {
 	t.setFile(f, id)
 	t.obs.FileOpened()
 	t.lr.switchFile(0)
@@ -365,6 +411,7 @@ func (t *tailer) endsLine(off int64) bool {
 }
 
 func (t *tailer) setFile(f *os.File, id fileID) {
+	t.known.add(id)
 	t.mu.Lock()
 	t.file, t.id, t.posFile, t.posID = f, id, f, id
 	t.mu.Unlock()
@@ -383,6 +430,9 @@ func (t *tailer) recovered() {
 func (t *tailer) closeFile() {
 	if t.file == nil {
 		return
+	}
+	if fi, err := t.file.Stat(); err == nil {
+		t.last = heldFile{id: t.id, mod: fi.ModTime()}
 	}
 	t.mu.Lock()
 	off := t.consumed.Load()

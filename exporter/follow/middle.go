@@ -1,0 +1,194 @@
+package follow
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"os"
+	"slices"
+	"time"
+)
+
+// Two rollovers between two looks: while we still hold file A, the writer
+// rolls A away, writes a whole file B, rolls B away too and starts C. At
+// the next look the path holds C; B exists only beside it (x.log.1), and
+// nothing at the path ever named it. Such middle files are found among the
+// siblings by three facts, never by name:
+//   - identity: not A, not C, not a sibling already there at start, and
+//     not a file already read (known: a bounded set);
+//   - time: last modified at or after A's last write (a writer fills B
+//     only after it is done with A; older rolled files were done before);
+//   - content: not a compressed archive of a rolled file.
+//
+// They are read completely, oldest first, before C is read from 0.
+
+// compressedMagic: rotators compress old rolled files (logrotate compress,
+// x.log.2.gz); such a file is never a log to read.
+var compressedMagic = [][]byte{
+	{0x1f, 0x8b},               // gzip
+	{'P', 'K', 0x03, 0x04},     // zip
+	{'B', 'Z', 'h'},            // bzip2
+	{0xfd, '7', 'z', 'X', 'Z'}, // xz
+	{0x28, 0xb5, 0x2f, 0xfd},   // zstd
+}
+
+// heldFile is what is remembered of the last file closed: its identity and
+// when it was last written.
+type heldFile struct {
+	id  fileID
+	mod time.Time
+}
+
+// maxKnown bounds the identities remembered. Forgetting one is safe: a
+// file read or present long ago was also last written before the file
+// held now, and the time rule excludes it.
+const maxKnown = 2 * maxSiblings
+
+// knownFiles is a bounded set of identities, the oldest forgotten first.
+type knownFiles struct {
+	set   map[fileID]struct{}
+	order []fileID
+}
+
+func (k *knownFiles) add(id fileID) {
+	if id == (fileID{}) {
+		return
+	}
+	if k.set == nil {
+		k.set = map[fileID]struct{}{}
+	}
+	if _, ok := k.set[id]; ok {
+		return
+	}
+	if len(k.order) == maxKnown {
+		delete(k.set, k.order[0])
+		k.order = append(k.order[:0], k.order[1:]...)
+	}
+	k.set[id] = struct{}{}
+	k.order = append(k.order, id)
+}
+
+func (k *knownFiles) has(id fileID) bool {
+	_, ok := k.set[id]
+	return ok
+}
+
+// noteKnown records the siblings present at start (historic rolled files):
+// never middle files. Every file read later is added by setFile.
+func (t *tailer) noteKnown() {
+	for _, p := range siblings(t.dir, t.base) {
+		if id, ok := siblingID(p); ok {
+			t.known.add(id)
+		}
+	}
+}
+
+// siblingID reads a sibling's identity from an open handle (Windows needs
+// one; on Unix it is the same as os.Stat).
+func siblingID(p string) (fileID, bool) {
+	f, err := openShared(p)
+	if err != nil {
+		return fileID{}, false
+	}
+	defer f.Close()
+	id, _, err := handleIdentity(f)
+	return id, err == nil
+}
+
+// middleFile is one candidate, open.
+type middleFile struct {
+	f   *os.File
+	id  fileID
+	mod time.Time
+}
+
+// findMiddles opens the middle files: siblings rolled in and out after
+// last was closed, excluding next (the file now at the path), oldest first.
+func (t *tailer) findMiddles(last heldFile, next fileID) []middleFile {
+	var out []middleFile
+	for _, p := range siblings(t.dir, t.base) {
+		f, err := openShared(p)
+		if err != nil {
+			continue
+		}
+		id, size, err := handleIdentity(f)
+		fi, serr := f.Stat()
+		known := t.known.has(id)
+		if err != nil || serr != nil || known || id == last.id || id == next || size == 0 ||
+			fi.ModTime().Before(last.mod) || compressed(f) {
+			f.Close()
+			continue
+		}
+		out = append(out, middleFile{f: f, id: id, mod: fi.ModTime()})
+	}
+	slices.SortStableFunc(out, func(a, b middleFile) int { return a.mod.Compare(b.mod) })
+	return out
+}
+
+func compressed(f *os.File) bool {
+	var head [5]byte
+	n, _ := f.ReadAt(head[:], 0)
+	for _, m := range compressedMagic {
+		if bytes.HasPrefix(head[:n], m) {
+			return true
+		}
+	}
+	return false
+}
+
+// readMiddles reads every middle file completely, from 0, in order, each as
+// a rollover (a line split across a rollover joins across them too). It
+// returns false if ctx ended while reading: Position is then in that file,
+// and a restart drains it by identity.
+func (t *tailer) readMiddles(ctx context.Context, emit func([]byte), next fileID) bool {
+	last := t.last
+	if last.id == (fileID{}) {
+		return true // no file was open before: nothing can have been missed
+	}
+	mids := t.findMiddles(last, next)
+	defer func() {
+		for _, m := range mids {
+			if m.f != nil {
+				m.f.Close()
+			}
+		}
+	}()
+	for i := range mids {
+		m := &mids[i]
+		t.log.Info("file rolled in and out between two looks; reading it whole", "file", m.f.Name())
+		t.obs.Reopened(ReasonRotated)
+		t.setFile(m.f, m.id)
+		m.f = nil // owned by the tailer now
+		t.obs.FileOpened()
+		t.lr.switchFile(0)
+		t.consumed.Store(0)
+		t.drainMiddle(ctx, emit)
+		if ctx.Err() != nil {
+			return false
+		}
+		t.closeFile()
+	}
+	return true
+}
+
+// drainMiddle reads the current (rolled, no longer written) file to its
+// end. A read error ends it with a warning: the file is not ours to retry.
+func (t *tailer) drainMiddle(ctx context.Context, emit func([]byte)) {
+	if !t.sniff() {
+		return // empty or half a BOM
+	}
+	for ctx.Err() == nil {
+		n, err := t.lr.fill(t.file)
+		if n > 0 {
+			t.lr.scan(emit)
+		}
+		if err != nil && err != io.EOF {
+			t.log.Warn("cannot read rolled-over file; its remaining lines are lost", "file", t.file.Name(), "err", err)
+			break
+		}
+		if n == 0 {
+			break
+		}
+	}
+	t.obs.Progress(t.consumed.Load(), t.lr.pos)
+}
