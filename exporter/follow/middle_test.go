@@ -1,0 +1,86 @@
+package follow
+
+import (
+	"fmt"
+	"os"
+	"testing"
+	"time"
+)
+
+// TestMiddleFilesNotReadAgain: reading files rolled in and out between two
+// looks must never read a rolled file twice or read one that is not a
+// middle file. Each decoy below carries a last-write time that the time
+// rule alone would accept (in the future), so only the rule named for it
+// keeps it out:
+//   - rolled files present at start (x.log.3, x.log.4): identity, known at start;
+//   - the middle file once read, then touched, at a later rollover: identity, read;
+//   - a compressed archive appearing mid-run (x.log.2.gz): its content.
+//
+// A sibling appearing mid-run with an old last-write time (a restored
+// backup) is kept out by the time rule.
+func TestMiddleFilesNotReadAgain(t *testing.T) {
+	for _, poll := range modes {
+		t.Run(modeName(poll), func(t *testing.T) {
+			path := tempLog(t)
+			future := time.Now().Add(time.Hour)
+			decoy := func(name string, body []byte, mod time.Time) {
+				t.Helper()
+				if err := os.WriteFile(name, body, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.Chtimes(name, mod, mod); err != nil {
+					t.Fatal(err)
+				}
+			}
+			lines := func(tag string) []byte {
+				var b []byte
+				for i := range 3 {
+					b = fmt.Appendf(b, "%s %d\r\n", tag, i)
+				}
+				return b
+			}
+			decoy(path+".3", lines("historic 3"), future)
+			decoy(path+".4", lines("historic 4"), future)
+
+			w := newWriter(t, path, cCRLF)
+			defer w.close()
+			w.lines(5)
+			r := start(t, Config{Path: path, Poll: poll, FromStart: true})
+			r.waitLines(5)
+
+			// Two rollovers between two looks (in poll mode certainly):
+			// the middle file must be read once.
+			rotate(t, w, rRename, false)
+			w.lines(4)
+			rotate(t, w, rRename, false)
+			decoy(path+".2.gz", append([]byte{0x1f, 0x8b, 8, 0}, lines("archive")...), future)
+			decoy(path+".restored", lines("restored"), time.Now().Add(-time.Hour))
+			w.lines(3)
+			r.waitLines(w.next)
+			r.look()
+			if lost, doubled, bad := check(t, r.got(), w, nil); lost+doubled+bad != 0 {
+				t.Fatalf("after two rollovers: lost %d, doubled %d, corrupt or foreign %d", lost, doubled, bad)
+			}
+
+			// The middle file, read, now sits at x.log.1; touch it and
+			// every other rolled file so the time rule would take them,
+			// then roll over once more.
+			for _, p := range []string{path + ".1", path + ".2"} {
+				if err := os.Chtimes(p, future, future); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := os.Rename(path+".1", path+".5"); err != nil { // kept, out of shiftRotated's way
+				t.Fatal(err)
+			}
+			rotate(t, w, rRename, false)
+			w.lines(3)
+			r.waitLines(w.next)
+			r.look()
+			r.look()
+			if lost, doubled, bad := check(t, r.got(), w, nil); lost+doubled+bad != 0 {
+				t.Errorf("after a third rollover: lost %d, doubled %d, corrupt or foreign %d", lost, doubled, bad)
+			}
+		})
+	}
+}
