@@ -38,7 +38,12 @@ type LogMetrics struct {
 	fileOpen, offset, size                             prometheus.Gauge
 
 	cacheWindow, dupWindow *ratioWindow
-	lastEntryTS            float64
+	// clock is the log's correlator: the owner of log time, read for the last-entry gauge,
+	// the ratio windows and clock resets.
+	clock         *logparse.Correlator
+	lastEntrySeen time.Time
+	timeJumps     prometheus.Counter
+	jumpsSeen     uint64
 	// The values last written to gauges and counters derived from the correlator.
 	inFlightSeen                 int
 	evictionsSeen, forgottenSeen uint64
@@ -71,6 +76,7 @@ func (m *Metrics) ForLog(name string, statsWindow time.Duration) *LogMetrics {
 		readErrors:     m.readErrors.WithLabelValues(name),
 		evictions:      m.evictions.WithLabelValues(name),
 		forgotten:      m.forgotten.WithLabelValues(name),
+		timeJumps:      m.timeJumps.WithLabelValues(name),
 		reopens:        make(map[string]prometheus.Counter),
 		fileOpen:       m.fileOpen.WithLabelValues(name),
 		offset:         m.offset.WithLabelValues(name),
@@ -172,10 +178,6 @@ func (l *LogMetrics) Entry(e *logparse.Entry) {
 			l.lastLevel[0], l.lastLevelCounter = e.Level[0], c
 		}
 	}
-	if ts := float64(e.Time.UnixNano()) / 1e9; ts > l.lastEntryTS {
-		l.lastEntry.Set(ts)
-		l.lastEntryTS = ts
-	}
 	switch e.Kind {
 	case logparse.KindCall, logparse.KindPfauth:
 		l.requests.Inc()
@@ -199,9 +201,6 @@ func (l *LogMetrics) Entry(e *logparse.Entry) {
 			c.Inc()
 		}
 	}
-	// The ratios follow log time even when nothing completes.
-	l.cacheWindow.advance(e.Time)
-	l.dupWindow.advance(e.Time)
 }
 
 // Auth counts an authentication the correlator ended.
@@ -238,13 +237,16 @@ func (l *LogMetrics) Auth(a *logparse.Auth) {
 			dupPrompt = 1
 		}
 	}
+	l.followClock()
 	l.cacheWindow.add(a.End, hit, 1)
 	l.dupWindow.add(a.End, dupPrompt, prompt)
 }
 
 // Settle publishes what the correlator keeps itself after a line: in-flight requests, the
 // counts of its caps, and the ratios over the stats window.
-func (l *LogMetrics) Settle(c *logparse.Correlator) {
+func (l *LogMetrics) Settle() {
+	c := l.clock
+	l.followClock()
 	// Gauges are written only when their value moves: most lines change none of them.
 	if n := c.Open(); n != l.inFlightSeen {
 		l.inFlight.Set(float64(n))
@@ -260,6 +262,24 @@ func (l *LogMetrics) Settle(c *logparse.Correlator) {
 	}
 	setRatio(l.cacheHitRatio, l.cacheWindow, &l.cacheRatioSeen)
 	setRatio(l.dupPromptRatio, l.dupWindow, &l.dupRatioSeen)
+}
+
+// followClock keeps the last-entry gauge and the ratio windows on the log clock, and starts
+// the windows afresh when a line far older than the clock set it back.
+func (l *LogMetrics) followClock() {
+	if n := l.clock.TimeJumps(); n != l.jumpsSeen {
+		l.timeJumps.Add(float64(n - l.jumpsSeen))
+		l.jumpsSeen = n
+		l.cacheWindow.reset()
+		l.dupWindow.reset()
+	}
+	if now := l.clock.Now(); !now.Equal(l.lastEntrySeen) {
+		l.lastEntry.Set(float64(now.UnixNano()) / 1e9)
+		l.lastEntrySeen = now
+		// The ratios follow log time even when nothing completes.
+		l.cacheWindow.advance(now)
+		l.dupWindow.advance(now)
+	}
 }
 
 // setRatio writes a window's ratio to g when it differs from the last value written.

@@ -130,3 +130,30 @@ azuremfa_cache_hit_ratio{log="radius"} NaN
 		t.Fatal(err)
 	}
 }
+
+// TestClockJumpBack: after one line stamped years ahead, the next normal line sets the log
+// clock back: the last-entry gauge and the ratios follow the log again, and the jump is counted.
+func TestClockJumpBack(t *testing.T) {
+	reg := feed(t,
+		"2026-11-23T08:00:00.000000Z|0|1|1|pfrad|Calling pfAuthUser('a', '', 1)",
+		"2026-11-23T08:00:01.000000Z|0|1|1|pfrad|rawCallStatus = 21",
+		"2036-11-23T08:00:02.000000Z|0|1|2|pfrad|a line from a clock gone wrong",
+		"2026-11-23T08:00:03.000000Z|0|1|3|pfrad|Calling pfAuthUser('b', '', 1)",
+		"2026-11-23T08:00:04.000000Z|0|1|3|pfrad|rawCallStatus = 6",
+	)
+	want := `
+# HELP azuremfa_cache_hit_ratio Cache hits / completed authentications over the last stats window of log time (NaN with none). The counters are the truth.
+# TYPE azuremfa_cache_hit_ratio gauge
+azuremfa_cache_hit_ratio{log="radius"} 1
+# HELP azuremfa_exporter_log_time_jumps_total Lines far older than the log clock (more than the auth timeout and the duplicate window), which set it back: a clock change or a line stamped in the future.
+# TYPE azuremfa_exporter_log_time_jumps_total counter
+azuremfa_exporter_log_time_jumps_total{log="radius"} 1
+# HELP azuremfa_log_last_entry_timestamp_seconds Log time of the newest well-formed line.
+# TYPE azuremfa_log_last_entry_timestamp_seconds gauge
+azuremfa_log_last_entry_timestamp_seconds{log="radius"} 1.795420804e+09
+`
+	if err := testutil.GatherAndCompare(reg, strings.NewReader(want), "azuremfa_cache_hit_ratio",
+		"azuremfa_exporter_log_time_jumps_total", "azuremfa_log_last_entry_timestamp_seconds"); err != nil {
+		t.Fatal(err)
+	}
+}

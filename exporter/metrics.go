@@ -48,6 +48,7 @@ type Metrics struct {
 	evictions    *prometheus.CounterVec
 	unknownCodes *prometheus.CounterVec
 	forgotten    *prometheus.CounterVec
+	timeJumps    *prometheus.CounterVec
 }
 
 // NewMetrics creates the metric families and registers them on reg.
@@ -99,6 +100,8 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 		size:       gauge("exporter_log_size_bytes", "Size of the current log file when last checked.", "log"),
 		evictions: counter("exporter_correlator_evictions_total",
 			"Open requests dropped because the cap on open requests was reached (also counted as abandoned).", "log"),
+		timeJumps: counter("exporter_log_time_jumps_total",
+			"Lines far older than the log clock (more than the auth timeout and the duplicate window), which set it back: a clock change or a line stamped in the future.", "log"),
 		forgotten: counter("exporter_duplicate_users_forgotten_total",
 			"Users dropped from duplicate detection before their window ended because the cap on remembered users was reached.", "log"),
 		unknownCodes: counter("exporter_unknown_code_overflow_total",
@@ -108,7 +111,7 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 		m.prompts, m.cacheHits, m.duplicates, m.cacheHitRatio, m.dupPromptRatio, m.notPerformed,
 		m.primaryAuth, m.oath, m.adminChanges, m.callStatusInfo, m.entries, m.lastEntry,
 		m.lines, m.malformed, m.readErrors, m.reopens, m.fileOpen, m.offset, m.size, m.evictions,
-		m.unknownCodes, m.forgotten} {
+		m.unknownCodes, m.forgotten, m.timeJumps} {
 		if err := reg.Register(c); err != nil {
 			return nil, err
 		}

@@ -34,6 +34,7 @@ func NewPipeline(name string, m *Metrics, cfg PipelineConfig, logger *slog.Logge
 		logger:  logger,
 	}
 	p.corr = logparse.NewCorrelator(cfg.Correlator, p.metrics.Auth)
+	p.metrics.clock = p.corr
 	return p
 }
 
@@ -45,9 +46,9 @@ func (p *Pipeline) HandleLine(line []byte) {
 		p.reportMalformed(line, err)
 		return
 	}
-	p.metrics.Entry(&p.entry)
 	p.corr.Add(&p.entry)
-	p.metrics.Settle(p.corr)
+	p.metrics.Entry(&p.entry)
+	p.metrics.Settle()
 }
 
 // reportMalformed logs the first malformed lines in full and later ones only now and then,

@@ -58,6 +58,13 @@ func (w *ratioWindow) advance(t time.Time) int {
 	return int(((idx % n) + n) % n)
 }
 
+// reset empties the window, for a log clock that was set back.
+func (w *ratioWindow) reset() {
+	clear(w.num)
+	clear(w.den)
+	w.sumNum, w.sumDen, w.head, w.started = 0, 0, 0, false
+}
+
 // add counts num and den at log time t.
 func (w *ratioWindow) add(t time.Time, num, den float64) {
 	i := w.advance(t)

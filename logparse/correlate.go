@@ -1,7 +1,6 @@
 package logparse
 
 import (
-	"math"
 	"time"
 )
 
@@ -68,6 +67,8 @@ type Correlator struct {
 	open     int              // of which requests
 
 	evictions uint64
+	timeJumps uint64
+	jumpBack  int64 // a line older than the clock by more than this resets it: max(Timeout, DuplicateWindow)
 	dups      duplicates
 	auth      Auth // reused for every emit
 }
@@ -95,10 +96,11 @@ func NewCorrelator(cfg CorrelatorConfig, emit func(*Auth)) *Correlator {
 	return &Correlator{
 		cfg:      cfg,
 		emit:     emit,
-		nowN:     math.MinInt64, // the first line sets the clock
+		nowN:     -1 << 62, // below every logNanos: the first line sets the clock
 		order:    newOrder(),
 		byThread: make(map[uint64]int32),
 		dups:     newDuplicates(cfg.DuplicateWindow, cfg.MaxUsers),
+		jumpBack: int64(max(cfg.Timeout, cfg.DuplicateWindow)),
 	}
 }
 
@@ -114,9 +116,12 @@ func (c *Correlator) ForgottenUsers() uint64 { return c.dups.forgotten }
 // Add feeds one parsed entry. Every entry advances the log clock (an older time does not
 // rewind it); only requests and results are correlated, other kinds are otherwise ignored.
 func (c *Correlator) Add(e *Entry) {
-	if t := logNanos(e.Time); t > c.nowN {
+	switch t := logNanos(e.Time); {
+	case t > c.nowN:
 		c.now, c.nowN = e.Time, t
 		c.expire()
+	case c.nowN-t > c.jumpBack:
+		c.resetClock(e.Time, t)
 	}
 	switch e.Kind {
 	case KindCall:
@@ -129,6 +134,31 @@ func (c *Correlator) Add(e *Entry) {
 		c.pfauth(e)
 	}
 }
+
+// resetClock handles a line far older than the log clock: more than the timeout and the
+// duplicate window. Threads writing slightly out of order never do that; a clock that was set
+// back, or one line stamped years ahead, does. Without a reset, one future line would freeze
+// the clock: no timeout would ever expire again and every later request of a user would look
+// like a duplicate. So the clock follows the line, the requests opened in the abandoned
+// epoch are ended as abandoned, and the duplicate table starts afresh.
+func (c *Correlator) resetClock(now time.Time, nowN int64) {
+	for c.order.head != none {
+		i := c.order.head
+		c.abandon(i, now)
+		c.release(i)
+	}
+	forgotten := c.dups.forgotten
+	c.dups = newDuplicates(c.cfg.DuplicateWindow, c.cfg.MaxUsers)
+	c.dups.forgotten = forgotten
+	c.now, c.nowN = now, nowN
+	c.timeJumps++
+}
+
+// Now is the log clock: the latest line time seen, or zero before the first line.
+func (c *Correlator) Now() time.Time { return c.now }
+
+// TimeJumps is how often the log clock was set back by a line far older than it.
+func (c *Correlator) TimeJumps() uint64 { return c.timeJumps }
 
 // expire abandons the requests opened more than Timeout ago and forgets users outside the
 // duplicate window. Slots are in clock order, so this looks at the oldest ones only: O(1) per
@@ -299,11 +329,12 @@ func (c *Correlator) release(i int32) {
 	c.used--
 }
 
-// logNanos is t in nanoseconds since 1970, clamped to ±2^62 (years 1823 to 2116) so that the
-// difference of two of them never overflows. Cheaper than time.Time arithmetic on every line;
-// times beyond the range (garbage) all count as its ends.
+// logNanos is t in nanoseconds since 1970, clamped to ±2^61 (years 1897 to 2043) so that the
+// difference of two of them, and the first line's against the initial clock, never overflows.
+// Cheaper than time.Time arithmetic on every line; times beyond the range (garbage) all count
+// as its ends.
 func logNanos(t time.Time) int64 {
-	const limit = 1 << 62
+	const limit = 1 << 61
 	s := t.Unix()
 	switch {
 	case s >= limit/int64(time.Second):

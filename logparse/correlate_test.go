@@ -818,3 +818,45 @@ func TestCorrelatorSteadyStateAllocs(t *testing.T) {
 		t.Errorf("%v allocations in %d lines, want 0", allocs, lines)
 	}
 }
+
+// TestCorrelatorClockJumpsBack: one line stamped years ahead (a clock glitch) must not freeze
+// the log clock. The next normal line resets it: timeouts and the duplicate window work again.
+func TestCorrelatorClockJumpsBack(t *testing.T) {
+	future := call("10:00:01", 7, 9, "mallory")
+	future.Time = future.Time.AddDate(10, 0, 0)
+	lines := []Entry{
+		call("10:00:00", 7, 7, "alice"),
+		future,
+		call("10:00:02", 7, 8, "bob"), // resets the clock: mallory's future request is abandoned
+		rawStatus("10:00:05", 7, 8, 21),
+		call("11:00:00", 7, 8, "bob"), // an hour later: not a duplicate
+		rawStatus("11:00:05", 7, 8, 21),
+		call("11:00:10", 7, 10, "carol"),
+		other("11:06:00"), // carol's request times out by log time
+	}
+	c, got := run(CorrelatorConfig{}, lines)
+	if c.TimeJumps() != 1 {
+		t.Errorf("TimeJumps = %d, want 1", c.TimeJumps())
+	}
+	if !c.Now().Equal(at("11:06:00")) {
+		t.Errorf("clock = %v, want 11:06:00", c.Now())
+	}
+	var outcomes []string
+	for _, e := range got {
+		outcomes = append(outcomes, fmt.Sprintf("%d:%s:%d:dup=%v", e.Line, e.User, e.Outcome, e.Duplicate))
+	}
+	want := []string{
+		// alice: abandoned when the future line passed her timeout; mallory: by the reset.
+		fmt.Sprintf("1:alice:%d:dup=false", OutcomeAbandoned),
+		fmt.Sprintf("2:mallory:%d:dup=false", OutcomeAbandoned),
+		fmt.Sprintf("3:bob:%d:dup=false", OutcomeCompleted),
+		fmt.Sprintf("5:bob:%d:dup=false", OutcomeCompleted),
+		fmt.Sprintf("7:carol:%d:dup=false", OutcomeAbandoned),
+	}
+	if strings.Join(outcomes, "\n") != strings.Join(want, "\n") {
+		t.Errorf("events:\n%s\nwant:\n%s", strings.Join(outcomes, "\n"), strings.Join(want, "\n"))
+	}
+	if c.Open() != 0 {
+		t.Errorf("Open() = %d, want 0", c.Open())
+	}
+}
