@@ -12,7 +12,11 @@ import (
 type PipelineConfig struct {
 	Correlator  logparse.CorrelatorConfig
 	StatsWindow time.Duration // of log time, for the ratio gauges
-	SyslogYear  int           // for RFC 3164 syslog lines, which carry no year
+	// SyslogYear is the year of RFC 3164 syslog lines, which carry none. 0 infers it: the
+	// current year, or the one before when the first line would be more than a day ahead of
+	// Now (a December log replayed in January).
+	SyslogYear int
+	Now        func() time.Time // for inferring SyslogYear only; default time.Now
 }
 
 // Pipeline turns the lines of one log into metrics: parse, correlate, count. It is driven
@@ -24,14 +28,26 @@ type Pipeline struct {
 	entry     logparse.Entry
 	logger    *slog.Logger
 	malformed uint64
+
+	inferYear   bool // SyslogYear was not given
+	now         func() time.Time
+	syslogMonth time.Month // of the last RFC 3164 line; 0 before the first
 }
 
 // NewPipeline builds the pipeline of the log whose label value is name.
 func NewPipeline(name string, m *Metrics, cfg PipelineConfig, logger *slog.Logger) *Pipeline {
 	p := &Pipeline{
-		metrics: m.ForLog(name, cfg.StatsWindow),
-		opts:    logparse.ParseOptions{Year: cfg.SyslogYear},
-		logger:  logger,
+		metrics:   m.ForLog(name, cfg.StatsWindow),
+		opts:      logparse.ParseOptions{Year: cfg.SyslogYear},
+		logger:    logger,
+		inferYear: cfg.SyslogYear == 0,
+		now:       cfg.Now,
+	}
+	if p.now == nil {
+		p.now = time.Now
+	}
+	if p.inferYear {
+		p.opts.Year = p.now().Year()
 	}
 	p.corr = logparse.NewCorrelator(cfg.Correlator, p.metrics.Auth)
 	p.metrics.clock = p.corr
@@ -45,6 +61,9 @@ func (p *Pipeline) HandleLine(line []byte) {
 		p.metrics.Malformed()
 		p.reportMalformed(line, err)
 		return
+	}
+	if p.entry.Format == logparse.FormatSyslog3164 {
+		p.followSyslogYear(&p.entry)
 	}
 	p.corr.Add(&p.entry)
 	p.metrics.Entry(&p.entry)
@@ -68,4 +87,22 @@ func (p *Pipeline) reportMalformed(line []byte, err error) {
 		line = line[:shown]
 	}
 	p.logger.Warn("Malformed log line", "reason", reason, "line", string(line), "malformed_so_far", p.malformed)
+}
+
+// followSyslogYear keeps RFC 3164 lines, which carry no year, in the right one: at New Year
+// the month goes back (December to January) and the year moves on, here and for every later
+// line; and with an inferred year, a first line more than a day ahead of the wall clock
+// belongs to last year.
+func (p *Pipeline) followSyslogYear(e *logparse.Entry) {
+	switch m := e.Time.Month(); {
+	case p.syslogMonth == 0:
+		if p.inferYear && e.Time.After(p.now().Add(24*time.Hour)) {
+			p.opts.Year--
+			e.Time = e.Time.AddDate(-1, 0, 0)
+		}
+	case int(m) < int(p.syslogMonth)-6:
+		p.opts.Year++
+		e.Time = e.Time.AddDate(1, 0, 0)
+	}
+	p.syslogMonth = e.Time.Month()
 }

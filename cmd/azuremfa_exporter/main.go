@@ -96,8 +96,8 @@ func newApp(o *options) *kingpin.Application {
 	app.Flag("auth.max-open", "Cap on requests waiting for their result per log; the oldest beyond it are abandoned.").
 		Default("10000").IntVar(&o.maxOpen)
 	app.Flag("stats.window", "Log time over which the ratio gauges are computed.").Default("5m").DurationVar(&o.statsWindow)
-	app.Flag("syslog.year", "Year of RFC 3164 syslog lines, which carry none (default: the current year).").
-		Default(fmt.Sprint(time.Now().Year())).IntVar(&o.syslogYear)
+	app.Flag("syslog.year", "Year of the first RFC 3164 syslog line, which carries none; later lines move on at each New Year. 0: the current year, or the last one if the first line would be in the future.").
+		Default("0").IntVar(&o.syslogYear)
 	app.Flag("one-shot", "Read every configured log from start to end, print the metrics to stdout and exit.").BoolVar(&o.oneShot)
 	app.Flag("web.telemetry-path", "Path under which to expose metrics.").Default("/metrics").StringVar(&o.metricsPath)
 	app.Flag("web.disable-exporter-metrics", "Exclude the exporter's own process, Go and promhttp metrics.").BoolVar(&o.disableExporterMetrics)
