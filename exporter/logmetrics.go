@@ -30,7 +30,7 @@ type LogMetrics struct {
 	results                                            map[int]*[len(logparse.Results)]prometheus.Counter
 	oath                                               map[int]prometheus.Counter
 	entriesByLevel                                     map[string]prometheus.Counter
-	unknownCodes                                       int
+	unknownAdmitted                                    map[int]bool // codes outside the table with a series of their own
 	overflow                                           prometheus.Counter
 
 	lines, malformed, readErrors, evictions, forgotten prometheus.Counter
@@ -57,32 +57,33 @@ type LogMetrics struct {
 // label combination at zero so that rate() and alerts see them from the first scrape.
 func (m *Metrics) ForLog(name string, statsWindow time.Duration) *LogMetrics {
 	l := &LogMetrics{
-		m:              m,
-		name:           name,
-		requests:       m.requests.WithLabelValues(name),
-		abandoned:      m.abandoned.WithLabelValues(name),
-		cacheHits:      m.cacheHits.WithLabelValues(name),
-		notPerformed:   m.notPerformed.WithLabelValues(name),
-		inFlight:       m.inFlight.WithLabelValues(name),
-		cacheHitRatio:  m.cacheHitRatio.WithLabelValues(name),
-		dupPromptRatio: m.dupPromptRatio.WithLabelValues(name),
-		lastEntry:      m.lastEntry.WithLabelValues(name),
-		results:        make(map[int]*[len(logparse.Results)]prometheus.Counter),
-		oath:           make(map[int]prometheus.Counter),
-		entriesByLevel: make(map[string]prometheus.Counter),
-		overflow:       m.unknownCodes.WithLabelValues(name),
-		lines:          m.lines.WithLabelValues(name),
-		malformed:      m.malformed.WithLabelValues(name),
-		readErrors:     m.readErrors.WithLabelValues(name),
-		evictions:      m.evictions.WithLabelValues(name),
-		forgotten:      m.forgotten.WithLabelValues(name),
-		timeJumps:      m.timeJumps.WithLabelValues(name),
-		reopens:        make(map[string]prometheus.Counter),
-		fileOpen:       m.fileOpen.WithLabelValues(name),
-		offset:         m.offset.WithLabelValues(name),
-		size:           m.size.WithLabelValues(name),
-		cacheWindow:    newRatioWindow(statsWindow),
-		dupWindow:      newRatioWindow(statsWindow),
+		m:               m,
+		name:            name,
+		requests:        m.requests.WithLabelValues(name),
+		abandoned:       m.abandoned.WithLabelValues(name),
+		cacheHits:       m.cacheHits.WithLabelValues(name),
+		notPerformed:    m.notPerformed.WithLabelValues(name),
+		inFlight:        m.inFlight.WithLabelValues(name),
+		cacheHitRatio:   m.cacheHitRatio.WithLabelValues(name),
+		dupPromptRatio:  m.dupPromptRatio.WithLabelValues(name),
+		lastEntry:       m.lastEntry.WithLabelValues(name),
+		results:         make(map[int]*[len(logparse.Results)]prometheus.Counter),
+		oath:            make(map[int]prometheus.Counter),
+		unknownAdmitted: make(map[int]bool),
+		entriesByLevel:  make(map[string]prometheus.Counter),
+		overflow:        m.unknownCodes.WithLabelValues(name),
+		lines:           m.lines.WithLabelValues(name),
+		malformed:       m.malformed.WithLabelValues(name),
+		readErrors:      m.readErrors.WithLabelValues(name),
+		evictions:       m.evictions.WithLabelValues(name),
+		forgotten:       m.forgotten.WithLabelValues(name),
+		timeJumps:       m.timeJumps.WithLabelValues(name),
+		reopens:         make(map[string]prometheus.Counter),
+		fileOpen:        m.fileOpen.WithLabelValues(name),
+		offset:          m.offset.WithLabelValues(name),
+		size:            m.size.WithLabelValues(name),
+		cacheWindow:     newRatioWindow(statsWindow),
+		dupWindow:       newRatioWindow(statsWindow),
 	}
 	for _, meth := range logparse.Methods {
 		if meth.Interactive() {
@@ -107,7 +108,12 @@ func (m *Metrics) ForLog(name string, statsWindow time.Duration) *LogMetrics {
 		// The series an alert or a dashboard looks for: each code under its default result.
 		l.result(s, s.Default)
 	}
-	for _, lvl := range []string{"i", "e"} {
+	for _, s := range logparse.Statuses() {
+		if s.Method == logparse.MethodOATHToken {
+			l.oathValidation(s.Code)
+		}
+	}
+	for _, lvl := range []string{"i", "e", "0"} {
 		l.entryLevel([]byte(lvl))
 	}
 	for _, r := range reopenReasons {
@@ -119,24 +125,57 @@ func (m *Metrics) ForLog(name string, statsWindow time.Duration) *LogMetrics {
 	return l
 }
 
-// result returns the counter of a code and result, creating it on first use.
+// admitCode returns the code a status is counted under: its own, unless it is outside the
+// table and the log already has maxUnknownCodes such codes, in which case CodeUnknown (and the
+// overflow is counted). Results and OATH validations share the allowance.
+func (l *LogMetrics) admitCode(code int) int {
+	if code == logparse.CodeUnknown || l.unknownAdmitted[code] {
+		return code
+	}
+	if _, known := logparse.LookupCode(code); known {
+		return code
+	}
+	if len(l.unknownAdmitted) >= maxUnknownCodes {
+		l.overflow.Inc()
+		return logparse.CodeUnknown
+	}
+	l.unknownAdmitted[code] = true
+	return code
+}
+
+// result returns the counter of a status and result, creating it on first use.
 func (l *LogMetrics) result(s logparse.Status, r logparse.Result) prometheus.Counter {
 	byResult, ok := l.results[s.Code]
 	if !ok {
-		if _, known := logparse.LookupCode(s.Code); !known && s.Code != logparse.CodeUnknown {
-			if l.unknownCodes >= maxUnknownCodes {
-				l.overflow.Inc()
-				return l.result(logparse.Status{Code: logparse.CodeUnknown, Method: logparse.MethodOther}, r)
+		if code := l.admitCode(s.Code); code != s.Code {
+			s = logparse.Status{Code: code, Method: logparse.MethodOther}
+			if byResult, ok = l.results[code]; !ok {
+				byResult = new([len(logparse.Results)]prometheus.Counter)
+				l.results[code] = byResult
 			}
-			l.unknownCodes++
+		} else {
+			byResult = new([len(logparse.Results)]prometheus.Counter)
+			l.results[s.Code] = byResult
 		}
-		byResult = new([len(logparse.Results)]prometheus.Counter)
-		l.results[s.Code] = byResult
 	}
 	if byResult[r] == nil {
 		byResult[r] = l.m.results.WithLabelValues(l.name, s.Method.String(), s.CodeLabel(), r.String())
 	}
 	return byResult[r]
+}
+
+// oathValidation returns the counter of an OATH validation's status code.
+func (l *LogMetrics) oathValidation(code int) prometheus.Counter {
+	if c, ok := l.oath[code]; ok {
+		return c
+	}
+	admitted := l.admitCode(code)
+	c, ok := l.oath[admitted]
+	if !ok {
+		c = l.m.oath.WithLabelValues(l.name, logparse.CodeLabel(admitted))
+		l.oath[admitted] = c
+	}
+	return c
 }
 
 // entryLevel returns the counter of a level. Levels are single tokens; anything longer than
@@ -188,14 +227,7 @@ func (l *LogMetrics) Entry(e *logparse.Entry) {
 			c.Inc()
 		}
 	case logparse.KindOATH:
-		c, ok := l.oath[e.Status.Code]
-		if !ok {
-			c = l.m.oath.WithLabelValues(l.name, e.Status.CodeLabel())
-			if len(l.oath) < 64 {
-				l.oath[e.Status.Code] = c
-			}
-		}
-		c.Inc()
+		l.oathValidation(e.Status.Code).Inc()
 	case logparse.KindAudit:
 		if c := l.adminChanges[e.Action]; c != nil {
 			c.Inc()

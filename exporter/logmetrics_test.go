@@ -9,6 +9,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	"github.com/prometheus/common/promslog"
+
+	"github.com/azuremfa/azuremfa_exporter/logparse"
 )
 
 // feed sends lines through one log's pipeline and returns the registry.
@@ -77,6 +79,7 @@ func TestLevelLabelStaysSmall(t *testing.T) {
 	want := `
 # HELP azuremfa_log_entries_total Well-formed log lines, by level.
 # TYPE azuremfa_log_entries_total counter
+azuremfa_log_entries_total{level="0",log="radius"} 0
 azuremfa_log_entries_total{level="e",log="radius"} 0
 azuremfa_log_entries_total{level="i",log="radius"} 0
 azuremfa_log_entries_total{level="other",log="radius"} 2
@@ -155,5 +158,42 @@ azuremfa_log_last_entry_timestamp_seconds{log="radius"} 1.795420804e+09
 	if err := testutil.GatherAndCompare(reg, strings.NewReader(want), "azuremfa_cache_hit_ratio",
 		"azuremfa_exporter_log_time_jumps_total", "azuremfa_log_last_entry_timestamp_seconds"); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestUnknownOATHCodesShareTheCap: numbers in validate_oath_code lines cannot grow the label
+// set either: they share the log's allowance of unknown codes with the results.
+func TestUnknownOATHCodesShareTheCap(t *testing.T) {
+	var lines []string
+	for i := range 500 {
+		lines = append(lines, fmt.Sprintf(
+			"2026-11-23T08:00:%02d.000000Z|i|1|1|pfsvc|validate_oath_code: user u%d updated authentication result. result = 0, callStatus = %d",
+			i%60, i, 5000+i))
+	}
+	reg := feed(t, lines...)
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var series, total float64
+	for _, mf := range mfs {
+		if mf.GetName() == "azuremfa_oath_validations_total" {
+			for _, m := range mf.GetMetric() {
+				series++
+				total += m.GetCounter().GetValue()
+			}
+		}
+	}
+	oathCodes := 0
+	for _, s := range logparse.Statuses() {
+		if s.Method == logparse.MethodOATHToken {
+			oathCodes++
+		}
+	}
+	if want := float64(oathCodes + maxUnknownCodes + 1); series != want {
+		t.Errorf("%v OATH series, want %v (the table's OATH codes, the cap and code=\"unknown\")", series, want)
+	}
+	if total != 500 {
+		t.Errorf("OATH validations counted %v, want 500", total)
 	}
 }
