@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"path/filepath"
 	"runtime"
 	"sync"
 	"time"
@@ -64,12 +65,21 @@ func New(cfg Config, reg prometheus.Registerer, logger *slog.Logger) (*Exporter,
 	if len(cfg.Logs) == 0 {
 		return nil, errors.New("no log file configured: set --mfa.log-dir or one of --mfa.radius-log, --mfa.iis-log, --mfa.service-log, --mfa.syslog-log")
 	}
-	seen := map[string]bool{}
+	names, paths := map[string]bool{}, map[string]string{}
 	for _, l := range cfg.Logs {
-		if seen[l.Name] {
+		if names[l.Name] {
 			return nil, fmt.Errorf("log %q configured twice", l.Name)
 		}
-		seen[l.Name] = true
+		names[l.Name] = true
+		// Compared as cleaned absolute paths: one file followed twice would be counted twice.
+		abs, err := filepath.Abs(l.Path)
+		if err != nil {
+			abs = filepath.Clean(l.Path)
+		}
+		if other, ok := paths[abs]; ok {
+			return nil, fmt.Errorf("logs %q and %q are the same file %s", other, l.Name, l.Path)
+		}
+		paths[abs] = l.Name
 	}
 	m, err := NewMetrics(reg)
 	if err != nil {
@@ -142,6 +152,9 @@ func (e *Exporter) Run(ctx context.Context) error {
 	wg.Wait()
 	if e.cfg.Follow.PositionsFile != "" && !e.cfg.Follow.OneShot {
 		if err := e.SavePositions(); err != nil {
+			// Said here: a stop returns nil, and the next start would silently go back to the
+			// previous save.
+			e.logger.Error("Cannot save positions at stop; the next start resumes from the previous save", "err", err)
 			errs = append(errs, err)
 		}
 	}

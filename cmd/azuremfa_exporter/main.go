@@ -176,6 +176,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "%s: error: no log file configured: set --mfa.log-dir or one of --mfa.radius-log, --mfa.iis-log, --mfa.service-log, --mfa.syslog-log\n", exporterName)
 		return 2
 	}
+	if o.oneShot && o.logFile == "stdout" {
+		fmt.Fprintf(stderr, "%s: error: --one-shot prints the metrics to stdout; log elsewhere than --log.file=stdout\n", exporterName)
+		return 2
+	}
 	asService := isWindowsService()
 	logger, closeLog, err := newLogger(&o, asService, stderr)
 	if err != nil {

@@ -264,6 +264,22 @@ func TestBadInputKeepsServing(t *testing.T) {
 	x.waitFor(t, `azuremfa_exporter_log_file_open{log="iis"} 1`, `azuremfa_auth_requests_total{log="iis"} 1`)
 }
 
+// TestVersionAndHelp: --version and -h answer on stdout and exit 0.
+func TestVersionAndHelp(t *testing.T) {
+	for _, tc := range []struct{ arg, want string }{
+		{"--version", "azuremfa_exporter, version"},
+		{"-h", "--mfa.log-dir"},
+	} {
+		var out, errs syncBuffer
+		if code := run(context.Background(), []string{tc.arg}, &out, &errs); code != 0 {
+			t.Errorf("%s: exit code %d (stderr: %s)", tc.arg, code, errs.String())
+		}
+		if got := out.String() + errs.String(); !strings.Contains(got, tc.want) {
+			t.Errorf("%s printed %q, want it to contain %q", tc.arg, got, tc.want)
+		}
+	}
+}
+
 func TestFlagErrors(t *testing.T) {
 	for _, tc := range []struct {
 		name string
@@ -274,7 +290,8 @@ func TestFlagErrors(t *testing.T) {
 		{"no log configured", nil, 2, "no log file configured"},
 		{"unknown flag", []string{"--no-such-flag"}, 2, "unknown long flag"},
 		{"bad duration", []string{"--mfa.radius-log=x", "--duplicate.window=soon"}, 2, "invalid duration"},
-		{"version", []string{"--version"}, 0, ""},
+		{"same file twice", []string{"--mfa.radius-log=a.log", "--mfa.iis-log=./a.log", "--one-shot"}, 2, "are the same file"},
+		{"one-shot logging to stdout", []string{"--mfa.radius-log=a.log", "--one-shot", "--log.file=stdout"}, 2, "log elsewhere"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var out, errs syncBuffer
