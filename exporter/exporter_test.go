@@ -36,9 +36,16 @@ func TestPositionsKeepLogsNotSeenThisRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
-	defer cancel()
-	if err := e.Run(ctx); err != nil {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- e.Run(ctx) }()
+	// Stop once the present log has been read to its end (whatever the machine's speed).
+	deadline := time.Now().Add(10 * time.Second)
+	for e.followers[0].Position().Offset == 0 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	cancel()
+	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
 	got, err := follow.LoadPositions(positions)

@@ -53,6 +53,13 @@ func counterValue(scrape, series string) float64 {
 
 const radiusResults = `azuremfa_auth_results_total{code="21",log="radius",method="mobile_app",result="success"}`
 
+// markerLine is written after everything else; once markerSeen is at /metrics, every line
+// before it has been counted.
+const (
+	markerLine = "2026-11-24T00:00:00.000000Z|0|1412|1|pfrad|Primary auth failed for user 'marker'\n"
+	markerSeen = `azuremfa_primary_auth_total{log="radius",result="failure"} 1`
+)
+
 // TestRestartWithPositions stops and restarts the exporter mid-stream, with and without a
 // rollover in between: each authentication is counted by exactly one of the two runs.
 func TestRestartWithPositions(t *testing.T) {
@@ -90,10 +97,12 @@ func TestRestartWithPositions(t *testing.T) {
 			if v := counterValue(got, `azuremfa_auth_requests_total{log="radius"}`); v != want {
 				t.Errorf("second run counted %v requests, want %v (first run counted %v of %v)", v, want, counted, total)
 			}
-			// Nothing more arrives later: nothing was doubled.
-			time.Sleep(200 * time.Millisecond)
-			if v := counterValue(second.scrape(), radiusResults); v != want {
-				t.Errorf("second run now counts %v, want %v", v, want)
+			// Nothing was doubled: a marker written last is counted, and by then the count of
+			// the numbered authentications has not moved.
+			appendFile(t, log, markerLine)
+			got = second.waitFor(t, markerSeen)
+			if v := counterValue(got, radiusResults); v != want {
+				t.Errorf("second run counts %v once the marker is in, want %v", v, want)
 			}
 		})
 	}

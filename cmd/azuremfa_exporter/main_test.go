@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"os"
@@ -303,4 +304,79 @@ func TestFlagErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestChunkedLiveWithRolloverMatchesOneShot: the sample logs written live in random-sized
+// pieces (lines split across writes), with a rollover (rename and create) in the middle of
+// each, give the numbers a one-shot replay of the whole text gives.
+func TestChunkedLiveWithRolloverMatchesOneShot(t *testing.T) {
+	names := []string{"MultiFactorAuthRadiusSvc.log", "MultiFactorAuthSvc.log", "MultiFactorAuthIisNm.log"}
+	whole, live := t.TempDir(), t.TempDir()
+	texts := map[string][]byte{}
+	for _, name := range names {
+		data, err := os.ReadFile(filepath.Join("..", "..", "testdata", "sample", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		texts[name] = data
+		if err := os.WriteFile(filepath.Join(whole, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		appendFile(t, filepath.Join(live, name), "")
+	}
+	var out, errs syncBuffer
+	if code := run(context.Background(), []string{"--mfa.log-dir=" + whole, "--one-shot"}, &out, &errs); code != 0 {
+		t.Fatalf("--one-shot exited with %d: %s", code, errs.String())
+	}
+	replayed := withoutFileState(comparable(out.String()))
+
+	x := startExporter(t, "--mfa.log-dir="+live, "--tail.poll")
+	x.waitFor(t, `azuremfa_exporter_log_file_open{log="service"} 1`, `azuremfa_exporter_log_file_open{log="radius"} 1`,
+		`azuremfa_exporter_log_file_open{log="iis"} 1`)
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, name := range names {
+		path, data := filepath.Join(live, name), texts[name]
+		half := len(data) / 2 // not at a line end: one line is written across the rollover
+		for at := 0; at < len(data); {
+			n := min(1+rng.IntN(200), len(data)-at)
+			if at < half && at+n > half {
+				n = half - at
+			}
+			appendFile(t, path, string(data[at:at+n]))
+			at += n
+			if at == half {
+				if err := os.Rename(path, path+".1"); err != nil {
+					t.Fatal(err)
+				}
+				appendFile(t, path, "")
+			}
+		}
+	}
+	var want []string
+	for _, l := range strings.Split(replayed, "\n") {
+		if strings.HasPrefix(l, "azuremfa_exporter_log_lines_total") {
+			want = append(want, l)
+		}
+	}
+	for _, log := range []string{"radius", "service", "iis"} {
+		want = append(want, `azuremfa_exporter_log_reopens_total{log="`+log+`",reason="rotated"} 1`)
+	}
+	x.waitFor(t, want...)
+	if got := withoutFileState(comparable(x.scrape())); got != replayed {
+		t.Errorf("live scrape differs from the one-shot replay\n--- one-shot\n%s\n--- live\n%s", replayed, got)
+	}
+}
+
+// withoutFileState drops what describes the files rather than their lines: offsets, sizes
+// and reopens differ between one file and a rolled-over pair.
+func withoutFileState(scrape string) string {
+	var keep []string
+	for _, l := range strings.Split(scrape, "\n") {
+		if strings.HasPrefix(l, "azuremfa_exporter_log_offset_bytes") || strings.HasPrefix(l, "azuremfa_exporter_log_size_bytes") ||
+			strings.HasPrefix(l, "azuremfa_exporter_log_reopens_total") {
+			continue
+		}
+		keep = append(keep, l)
+	}
+	return strings.Join(keep, "\n")
 }
