@@ -6,6 +6,7 @@
 #
 #   scripts/wine_check.sh            # all steps
 #   KEEP=1 scripts/wine_check.sh     # keep the work folder (printed at the end)
+#   SKIP_TESTS=1 scripts/wine_check.sh   # steps 2-4 only
 #
 # Steps: 1. build the .exe and the test binaries, run these under wine and sort each failure
 # by cause; 2. --one-shot under wine must print exactly what the Linux build prints; 3. a live
@@ -206,6 +207,33 @@ func main() {
 }
 EOF
 (cd "$work/classify" && printf 'module classify\n\ngo 1.24\n' > go.mod && go build -o "$bin/classify" .) || exit 2
+# holdexcl PATH SECONDS: a Windows process that holds PATH open with no sharing at all.
+mkdir -p "$work/holdexcl"
+cat > "$work/holdexcl/main.go" <<'EOF2'
+package main
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+	"syscall"
+	"time"
+)
+
+func main() {
+	p, _ := syscall.UTF16PtrFromString(os.Args[1])
+	h, err := syscall.CreateFile(p, syscall.GENERIC_READ|syscall.GENERIC_WRITE, 0, nil, syscall.OPEN_EXISTING, 0, 0)
+	if err != nil {
+		fmt.Println("open:", err)
+		os.Exit(1)
+	}
+	fmt.Println("holding")
+	secs, _ := strconv.Atoi(os.Args[2])
+	time.Sleep(time.Duration(secs) * time.Second)
+	syscall.CloseHandle(h)
+}
+EOF2
+(cd "$work/holdexcl" && printf 'module holdexcl\n\ngo 1.24\n' > go.mod && GOOS=windows GOARCH=amd64 go build -o "$bin/holdexcl.exe" .) || exit 2
 
 step "1. test binaries under wine (-test.short)"
 # Left out, each for a reason that is not the exporter's:
@@ -222,11 +250,15 @@ run_tests() { # name dir binary [args...]
   echo "$name: exit $? ($(grep -c '^--- PASS' "$work/$name.out") top-level passed)"
   go tool test2json < "$work/$name.out" | "$bin/classify"
 }
-run_tests logparse logparse "$bin/logparse.test.exe"
-run_tests exporter exporter "$bin/exporter.test.exe"
-run_tests cmd cmd/azuremfa_exporter "$bin/cmd.test.exe" -test.skip 'TestFlagErrors/no_log_configured|TestSIGTERM'
-run_tests follow exporter/follow "$bin/follow.test.exe" \
-  -test.skip 'TestMatrixOwn/delete\+create|TestMissingFile|TestReplacedByEmptyFile|TestMatrixOwn/(rename\+create|two-rollovers)/poll/partial'
+if [ -n "${SKIP_TESTS:-}" ]; then
+  echo "skipped (SKIP_TESTS is set)"
+else
+  run_tests logparse logparse "$bin/logparse.test.exe"
+  run_tests exporter exporter "$bin/exporter.test.exe"
+  run_tests cmd cmd/azuremfa_exporter "$bin/cmd.test.exe" -test.skip 'TestFlagErrors/no_log_configured|TestSIGTERM'
+  run_tests follow exporter/follow "$bin/follow.test.exe" \
+    -test.skip 'TestMatrixOwn/delete\+create|TestMissingFile|TestReplacedByEmptyFile|TestMatrixOwn/(rename\+create|two-rollovers)/poll/partial'
+fi
 
 step "2. --one-shot: windows build under wine against the linux build"
 sample=$root/testdata/sample
@@ -304,6 +336,22 @@ if [ "$rc" = 0 ] && grep -q "\"offset\": $size," "$live/positions.json"; then
 else
   fail "stop: exit $rc, positions $(tr -d '\n ' < "$live/positions.json" 2>/dev/null), file size $size"
 fi
+
+step "3b. live under wine: the log held with no sharing by another process at start"
+lock=$work/lock && mkdir -p "$lock"
+port=$(shuf -i 20000-40000 -n 1)
+auths 0 3 > "$lock/MultiFactorAuthRadiusSvc.log"
+"$WINE" "$bin/holdexcl.exe" "$(winpath "$lock/MultiFactorAuthRadiusSvc.log")" 3 > "$lock/hold.out" 2>&1 &
+holder=$!
+for ((i = 0; i < 100; i++)); do grep -q holding "$lock/hold.out" && break; sleep 0.1; done
+"$WINE" "$bin/azuremfa_exporter.exe" --mfa.log-dir="$(winpath "$lock")" --tail.from-start --tail.poll-interval=50ms \
+  --web.listen-address="127.0.0.1:$port" 2> "$lock/exporter.err" &
+exporter_pid=$!
+if wait_metric 'azuremfa_exporter_log_read_errors_total{log="radius"}' 1; then echo "sharing violation: one read error while held"; fi
+wait "$holder"
+wait_metric "$results" 3 && echo "released: read from the start, 3 authentications counted" &&
+  [ "$(metric 'azuremfa_exporter_log_read_errors_total{log="radius"}')" = 1 ] && echo "still one read error (retries are not errors)"
+kill -INT "$exporter_pid"; wait "$exporter_pid"; exporter_pid=
 
 step "4. the service shim under wine's service manager"
 svcdir=$work/svc && mkdir -p "$svcdir"
