@@ -24,9 +24,9 @@ WINESERVER=${WINESERVER:-$(command -v wineserver || echo /usr/lib/wine/wineserve
 [ -x "$WINE" ] || { echo "wine64 not found: apt-get install wine64" >&2; exit 2; }
 work=$(mktemp -d /tmp/azuremfa-wine.XXXXXX)
 export WINEPREFIX=${WINEPREFIX:-$work/prefix} WINEDEBUG=${WINEDEBUG:--all}
-keeper=
+keeper= keeper_sleep=
 cleanup() {
-  [ -n "$keeper" ] && kill "$keeper" 2>/dev/null
+  [ -n "$keeper" ] && kill "$keeper" "$keeper_sleep" 2>/dev/null
   [ -n "${exporter_pid:-}" ] && kill "$exporter_pid" 2>/dev/null
   "$WINESERVER" -k 2>/dev/null
   if [ -z "${KEEP:-}" ]; then rm -rf "$work"; else echo "work folder kept: $work"; fi
@@ -358,7 +358,10 @@ svcdir=$work/svc && mkdir -p "$svcdir"
 port=$(shuf -i 20000-40000 -n 1)
 auths 0 4 > "$svcdir/MultiFactorAuthRadiusSvc.log"
 # Wine stops all services once no other wine process runs: keep one waiting.
-"$WINE" cmd /c pause < <(exec sleep 120 2> /dev/null) > /dev/null 2>&1 &
+mkfifo "$work/keep"
+sleep 120 > "$work/keep" 2> /dev/null &
+keeper_sleep=$!
+"$WINE" cmd /c pause < "$work/keep" > /dev/null 2>&1 &
 keeper=$!
 "$WINE" sc create azuremfa_exporter binPath= "$(winpath "$bin/azuremfa_exporter_svc.exe") --mfa.log-dir=$(winpath "$svcdir") --tail.from-start --tail.positions-file=$(winpath "$svcdir/positions.json") --web.listen-address=127.0.0.1:$port --log.file=$(winpath "$svcdir/exporter.log")" > /dev/null 2>&1
 "$WINE" net start azuremfa_exporter > "$svcdir/start.out" 2>&1
