@@ -288,7 +288,7 @@ func TestFlagErrors(t *testing.T) {
 		code int
 		want string
 	}{
-		{"no log configured", nil, 2, "no log file configured"},
+		{"no log configured", []string{"--mfa.log-dir="}, 2, "no log file configured"},
 		{"unknown flag", []string{"--no-such-flag"}, 2, "unknown long flag"},
 		{"bad duration", []string{"--mfa.radius-log=x", "--duplicate.window=soon"}, 2, "invalid duration"},
 		{"same file twice", []string{"--mfa.radius-log=a.log", "--mfa.iis-log=./a.log", "--one-shot"}, 2, "are the same file"},
