@@ -53,6 +53,23 @@ func (lr *lineReader) fill(r io.Reader) (int, error) {
 	return n, err
 }
 
+// tailState is the end of what was read: its offset and the bytes just before it.
+type tailState struct {
+	pos  int64
+	tail [tailLen]byte
+	n    int
+}
+
+func (lr *lineReader) tailState() tailState {
+	return tailState{pos: lr.pos, tail: lr.tail, n: lr.tailN}
+}
+
+// unfill takes back the n bytes the last fill read, as if it had not happened.
+func (lr *lineReader) unfill(n int, before tailState) {
+	lr.end -= n
+	lr.pos, lr.tail, lr.tailN = before.pos, before.tail, before.n
+}
+
 func (lr *lineReader) makeRoom() {
 	if lr.buf == nil {
 		lr.buf = make([]byte, chunkSize)

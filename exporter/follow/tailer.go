@@ -179,7 +179,16 @@ func (t *tailer) readToEOF(ctx context.Context, emit func([]byte), verify bool) 
 		if verify && !t.tailIntact() {
 			t.truncated(ctx, emit)
 		}
+		before := t.lr.tailState()
 		n, err := t.lr.fill(t.file)
+		if n > 0 && verify && !t.stillIntact(before) {
+			// Truncated (and regrown) between the check and the read: what was read is the
+			// new file's, at our old offset. Forget it and handle the truncation now, from
+			// the copy if there is one.
+			t.lr.unfill(n, before)
+			t.truncated(ctx, emit)
+			continue
+		}
 		if n > 0 {
 			t.lr.scan(emit)
 		}

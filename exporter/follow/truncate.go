@@ -20,6 +20,17 @@ func (t *tailer) tailIntact() bool {
 	return m == n && bytes.Equal(b[:n], t.lr.tail[:n])
 }
 
+// stillIntact is tailIntact for the bytes that were before a read that has just been
+// made: if they changed, the file was truncated before the read, not after it.
+func (t *tailer) stillIntact(before tailState) bool {
+	if before.n == 0 || before.pos < int64(before.n) {
+		return true
+	}
+	var b [tailLen]byte
+	m, _ := t.file.ReadAt(b[:before.n], before.pos-int64(before.n))
+	return m == before.n && bytes.Equal(b[:before.n], before.tail[:before.n])
+}
+
 // truncated handles copy-and-truncate: lines written after our last read
 // and before the copy exist only in the copy, so read them there first,
 // then read the truncated file from 0.
