@@ -295,3 +295,39 @@ func TestStopDuringResumeDrain(t *testing.T) {
 		t.Errorf("lost %d, doubled %d, corrupt %d", lost, doubled, bad)
 	}
 }
+
+// TestResumeWhenPathMissingAtStart: the log was rolled over while the exporter was stopped and
+// the writer has not started the new file yet. The saved position still holds: once the new
+// file appears, the old one is found by identity and read from the saved byte, then the new
+// one from 0. Nothing lost, nothing doubled.
+func TestResumeWhenPathMissingAtStart(t *testing.T) {
+	path := tempLog(t)
+	w := newWriter(t, path, cCRLF)
+	defer w.close()
+	w.lines(10)
+	cfg := Config{Path: path, Poll: true, FromStart: true}
+	r := start(t, cfg)
+	r.waitLines(10)
+	r.stop()
+	w.lines(4) // after the saved position, in the old file
+	if err := os.Rename(path, path+".1"); err != nil {
+		t.Fatal(err)
+	}
+	w.lines(2) // still through the old handle
+	r2 := restart(t, r, Config{Path: path, Poll: true})
+	r2.look()
+	if n := r2.count(); n != 0 {
+		t.Fatalf("read %d lines before the new file appeared", n)
+	}
+	w.create()
+	w.lines(6)
+	r2.waitLines(12)
+	r2.look()
+	got := append(r.got(), r2.got()...)
+	if lost, doubled, bad := check(t, got, w, nil); lost+doubled+bad != 0 {
+		t.Errorf("lost %d, doubled %d, corrupt %d", lost, doubled, bad)
+	}
+	if n := r2.obs.get(func(o *recObserver) int { return o.reopens[ReasonRotated] }); n != 1 {
+		t.Errorf("reopens{rotated} = %d, want 1", n)
+	}
+}

@@ -8,21 +8,35 @@ import (
 )
 
 // start opens the file present at startup: at the resumed position, at its
-// end, or at its start with FromStart.
+// end, or at its start with FromStart. When it cannot (the path is missing,
+// not a file, or fails to open), that decision waits for the first look at
+// which the path can be opened (startPending), so that a saved position is
+// still honoured and a file that was there all along is still read from its
+// end; only a file with no saved position that appears later is read from 0.
 func (t *tailer) start(ctx context.Context, emit func([]byte)) {
 	t.noteKnown() // rolled files already there are never middle files
 	st, err := t.stat(t.cfg.Path)
+	hasResume := t.cfg.Resume != nil && t.cfg.Resume.Identity != ""
 	switch {
 	case isGone(err):
+		t.startPending = hasResume
 		t.setMissing()
 		return
 	case err != nil:
+		t.startPending = true
 		t.fail("stat", err)
 		return
 	case st.isDir:
+		t.startPending = hasResume
 		t.fail("stat", fmt.Errorf("%s %w", t.cfg.Path, errIsDir))
 		return
 	}
+	t.startAt(ctx, emit, st)
+	t.startPending = t.file == nil
+}
+
+// startAt is start's decision once the path can be opened.
+func (t *tailer) startAt(ctx context.Context, emit func([]byte), st pathStat) {
 	if r := t.cfg.Resume; r != nil && r.Identity != "" {
 		t.resume(ctx, emit, st, r)
 		return

@@ -56,9 +56,12 @@ type tailer struct {
 	denied    int // ticks when access denied (delete pending?) began; -1: not denied
 	waitLooks int // looks to skip before retrying a locked file
 	backoff   int
-	lost      *Position  // where a read error left us, to resume the same file
-	last      heldFile   // the file closed last: where a search for middle files starts
-	known     knownFiles // rolled files never to read again as middle files (middle.go)
+	lost      *Position // where a read error left us, to resume the same file
+	// startPending: the start position (Resume, FromStart or the end) is still to be
+	// decided, because the path could not be opened at start.
+	startPending bool
+	last         heldFile   // the file closed last: where a search for middle files starts
+	known        knownFiles // rolled files never to read again as middle files (middle.go)
 
 	stat func(path string) (pathStat, error) // statPath; replaced in tests
 }
@@ -244,6 +247,11 @@ func (t *tailer) atEOF(ctx context.Context, emit func([]byte)) bool {
 		return false
 	}
 	if t.file == nil {
+		if t.startPending {
+			t.startAt(ctx, emit, st)
+			t.startPending = t.file == nil
+			return t.file != nil
+		}
 		if l := t.lost; l != nil && l.Identity == st.id.String() {
 			if t.open(l.Offset, false) {
 				t.lost = nil
