@@ -162,6 +162,7 @@ func (t *tailer) readMiddles(ctx context.Context, emit func([]byte), next fileID
 		t.obs.FileOpened()
 		t.lr.switchFile(0)
 		t.consumed.Store(0)
+		t.settle()
 		t.drainMiddle(ctx, emit)
 		if ctx.Err() != nil {
 			return false

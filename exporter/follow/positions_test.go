@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -330,4 +331,45 @@ func TestResumeWhenPathMissingAtStart(t *testing.T) {
 	if n := r2.obs.get(func(o *recObserver) int { return o.reopens[ReasonRotated] }); n != 1 {
 		t.Errorf("reopens{rotated} = %d, want 1", n)
 	}
+}
+
+// TestPositionDuringSwitch: while a newly taken-up file has no offset yet, Position keeps
+// answering with the previous file's, never {new file, old offset} or {new file, 0 before a
+// seek to its end}, which a positions save in between would turn into skipped or replayed
+// lines after a restart.
+func TestPositionDuringSwitch(t *testing.T) {
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a.log"), filepath.Join(dir, "b.log")
+	if err := os.WriteFile(a, []byte("one\ntwo\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(b, []byte("three\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tl := newTailer(Config{Path: a, Logger: slog.New(slog.DiscardHandler), Observer: nopObserver{}, MaxLineBytes: 1 << 20})
+	if !tl.open(8, true) {
+		t.Fatal("cannot open a.log")
+	}
+	before := tl.position()
+	if before.Offset != 8 || before.Identity == "" {
+		t.Fatalf("position after opening at the end = %+v", before)
+	}
+	f, err := openShared(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, _, err := handleIdentity(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tl.setFile(f, id)
+	if p := tl.position(); p.Identity != before.Identity || p.Offset != before.Offset {
+		t.Errorf("position during the switch = %+v, want the previous %+v", p, before)
+	}
+	tl.consumed.Store(0)
+	tl.settle()
+	if p := tl.position(); p.Identity != id.String() || p.Offset != 0 {
+		t.Errorf("position after the switch = %+v, want b.log at 0", p)
+	}
+	tl.closeFile()
 }

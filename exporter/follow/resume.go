@@ -70,6 +70,7 @@ func (t *tailer) resume(ctx context.Context, emit func([]byte), st pathStat, r *
 		t.lr.switchFile(0)
 		if t.sniff() && r.Offset >= t.lr.pos && t.checkAt(f, r.Offset, r.Check) {
 			t.seek(r.Offset)
+			t.settle()
 			t.readToEOF(ctx, emit, false)
 			if ctx.Err() != nil {
 				return // stopped while draining: Position stays in the old file

@@ -47,6 +47,10 @@ type tailer struct {
 	posFile  *os.File // = file, for Position's check bytes
 	posEnc   encoding
 	closed   Position // check bytes of the last closed file, for Position after Run returns
+	// switching: a file was just taken up and its offset is not set yet; Position answers
+	// held, the position before the switch.
+	switching bool
+	held      Position
 
 	missing   bool
 	errMsg    string // current error state: logged and counted once
@@ -76,6 +80,14 @@ func newTailer(cfg Config) *tailer {
 func (t *tailer) position() Position {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if t.switching {
+		return t.held
+	}
+	return t.positionLocked()
+}
+
+// positionLocked is position with t.mu held.
+func (t *tailer) positionLocked() Position {
 	p := Position{Path: t.cfg.Path, Identity: t.posID.String(), Offset: t.consumed.Load(), Encoding: t.posEnc.String()}
 	switch {
 	case t.posFile != nil:
@@ -145,6 +157,7 @@ func (t *tailer) oneShot(ctx context.Context, emit func([]byte)) error {
 	defer t.closeFile()
 	t.obs.FileOpened()
 	t.lr.switchFile(0)
+	t.settle()
 	if !t.sniff() {
 		t.lr.setEncoding(encUTF8) // too short to tell
 	}
@@ -170,6 +183,7 @@ func (t *tailer) oneShot(ctx context.Context, emit func([]byte)) error {
 // checks before each read that the file was not truncated and rewritten
 // past our offset.
 func (t *tailer) readToEOF(ctx context.Context, emit func([]byte), verify bool) {
+	t.settle() // reading at the right offset: whatever switch came before is done
 	if t.lr.enc == encUnknown && !t.sniff() {
 		return
 	}
@@ -365,6 +379,7 @@ func (t *tailer) openFailed(op string, err error) {
 // use starts reading f (just opened at the path) at offset at.
 func (t *tailer) use(f *os.File, id fileID, size int64, at int64, fromEnd bool) bool {
 	t.setFile(f, id)
+	defer t.settle()
 	t.obs.FileOpened()
 	t.lr.switchFile(0)
 	t.consumed.Store(0)
@@ -427,9 +442,22 @@ func (t *tailer) endsLine(off int64) bool {
 	return b[0] == '\n' && (u == 1 || b[1] == 0)
 }
 
+// settle ends a switch begun by setFile: the current file's offset is right.
+func (t *tailer) settle() {
+	t.mu.Lock()
+	t.switching = false
+	t.mu.Unlock()
+}
+
 func (t *tailer) setFile(f *os.File, id fileID) {
 	t.known.add(id)
 	t.mu.Lock()
+	// Until the new file's offset is set (settle), Position keeps answering with the old
+	// one: {new file, old offset} or {new file, 0 before a seek to its end} saved by the
+	// positions writer in between would make a restart skip or replay lines.
+	if !t.switching {
+		t.held, t.switching = t.positionLocked(), true
+	}
 	t.file, t.id, t.posFile, t.posID = f, id, f, id
 	t.mu.Unlock()
 	t.missing, t.waitLooks, t.backoff = false, 0, 0
