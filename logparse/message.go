@@ -396,23 +396,14 @@ func parseInt32(b []byte) (int64, bool) {
 	if neg {
 		b = b[1:]
 	}
-	if len(b) == 0 || len(b) > 10 {
-		return 0, false
-	}
-	var n int64
-	for _, c := range b {
-		if !isDigit(c) {
-			return 0, false
-		}
-		n = n*10 + int64(c-'0')
-	}
-	if n > 1<<31-1 {
+	u, ok := parseUint32(b)
+	if !ok || u > 1<<31-1 {
 		return 0, false
 	}
 	if neg {
-		n = -n
+		return -int64(u), true
 	}
-	return n, true
+	return int64(u), true
 }
 
 func hasPrefix(b []byte, prefix string) bool {
