@@ -56,6 +56,7 @@ type Exporter struct {
 	logger    *slog.Logger
 	followers []*follow.Follower
 	pipelines []*Pipeline
+	metrics   []*LogMetrics
 	resumed   map[string]follow.Position // from the positions file, by path
 }
 
@@ -96,7 +97,8 @@ func New(cfg Config, reg prometheus.Registerer, logger *slog.Logger) (*Exporter,
 	e := &Exporter{cfg: cfg, logger: logger, resumed: resume}
 	for _, l := range cfg.Logs {
 		logLogger := logger.With("log", l.Name)
-		p := NewPipeline(l.Name, m, cfg.Pipeline, logLogger)
+		lm := m.ForLog(l.Name, cfg.Pipeline.StatsWindow)
+		p := NewPipeline(lm, cfg.Pipeline, logLogger)
 		fc := follow.Config{
 			Path:         l.Path,
 			Poll:         cfg.Follow.Poll || runtime.GOOS == "windows",
@@ -105,7 +107,7 @@ func New(cfg Config, reg prometheus.Registerer, logger *slog.Logger) (*Exporter,
 			OneShot:      cfg.Follow.OneShot,
 			MaxLineBytes: cfg.Follow.MaxLineBytes,
 			Logger:       logLogger,
-			Observer:     &fileHealth{l: p.metrics, logger: logLogger, path: l.Path},
+			Observer:     &fileHealth{l: lm, logger: logLogger, path: l.Path},
 		}
 		if pos, ok := resume[l.Path]; ok {
 			fc.Resume = &pos
@@ -116,6 +118,7 @@ func New(cfg Config, reg prometheus.Registerer, logger *slog.Logger) (*Exporter,
 		}
 		e.followers = append(e.followers, f)
 		e.pipelines = append(e.pipelines, p)
+		e.metrics = append(e.metrics, lm)
 	}
 	return e, nil
 }
@@ -133,7 +136,7 @@ func (e *Exporter) Run(ctx context.Context) error {
 			if e.cfg.Follow.OneShot && errors.Is(err, fs.ErrNotExist) {
 				// Replaying a folder where one log does not exist (no IIS module, say) is no failure.
 				e.logger.Warn("Log file does not exist; nothing to replay", "log", e.cfg.Logs[i].Name, "path", e.cfg.Logs[i].Path)
-				e.pipelines[i].metrics.readErrors.Inc()
+				e.metrics[i].readErrors.Inc()
 				return
 			}
 			if err != nil && ctx.Err() == nil {

@@ -10,7 +10,6 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
-	"github.com/prometheus/common/promslog"
 
 	"github.com/azuremfa/azuremfa_exporter/loggen"
 	"github.com/azuremfa/azuremfa_exporter/logparse"
@@ -36,7 +35,7 @@ func pipelineFor(tb testing.TB, kind loggen.Kind) (*Pipeline, *prometheus.Regist
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return NewPipeline(string(kind), m, testPipelineConfig(), promslog.NewNopLogger()), reg
+	return testPipeline(m, string(kind), testPipelineConfig()), reg
 }
 
 // eachLine calls fn with every line of data, without "\n" or "\r", as the follower does.
@@ -98,7 +97,11 @@ func BenchmarkPipeline(b *testing.B) {
 
 // BenchmarkCount is the metrics sink alone: what counting one completed authentication costs.
 func BenchmarkCount(b *testing.B) {
-	p, _ := pipelineFor(b, loggen.KindRadius)
+	m, err := NewMetrics(prometheus.NewRegistry())
+	if err != nil {
+		b.Fatal(err)
+	}
+	l := m.ForLog(LogRadius, testPipelineConfig().StatsWindow)
 	status, _ := logparse.LookupCode(21)
 	start := time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)
 	a := logparse.Auth{
@@ -110,7 +113,7 @@ func BenchmarkCount(b *testing.B) {
 	b.ResetTimer()
 	for i := range b.N {
 		a.End = start.Add(time.Duration(i) * time.Millisecond)
-		p.metrics.Auth(&a)
+		l.Ended(&a)
 	}
 }
 
@@ -122,7 +125,7 @@ func BenchmarkScrape(b *testing.B) {
 		b.Fatal(err)
 	}
 	for _, kind := range loggen.Kinds {
-		p := NewPipeline(string(kind), m, testPipelineConfig(), promslog.NewNopLogger())
+		p := testPipeline(m, string(kind), testPipelineConfig())
 		data, _ := generate(b, kind, 20000, 0.001)
 		eachLine(data, p.HandleLine)
 	}

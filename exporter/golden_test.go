@@ -40,6 +40,11 @@ func testPipelineConfig() PipelineConfig {
 	}
 }
 
+// testPipeline builds the pipeline of the log name, counting into m.
+func testPipeline(m *Metrics, name string, cfg PipelineConfig) *Pipeline {
+	return NewPipeline(m.ForLog(name, cfg.StatsWindow), cfg, promslog.NewNopLogger())
+}
+
 // replay runs the exporter one-shot over logs and returns its registry.
 func replay(t *testing.T, logs []LogFile) *prometheus.Registry {
 	t.Helper()

@@ -14,8 +14,9 @@ import (
 // counted under code="unknown" and in azuremfa_exporter_unknown_code_overflow_total.
 const maxUnknownCodes = 32
 
-// LogMetrics is the sink of one followed log: it turns entries and authentications into
-// metrics. Its children are looked up once; it is used from the log's one goroutine only.
+// LogMetrics is the sink of one followed log: it turns what the pipeline sees of each line
+// and what the correlator decides into metrics. Its children are looked up once; it is used
+// from the log's one goroutine only.
 type LogMetrics struct {
 	m    *Metrics
 	name string
@@ -37,17 +38,9 @@ type LogMetrics struct {
 	reopens                                            map[string]prometheus.Counter
 	fileOpen, offset, size                             prometheus.Gauge
 
-	cacheWindow, dupWindow *ratioWindow
-	// clock is the log's correlator: the owner of log time, read for the last-entry gauge,
-	// the ratio windows and clock resets.
-	clock         *logparse.Correlator
-	lastEntrySeen time.Time
-	timeJumps     prometheus.Counter
-	jumpsSeen     uint64
-	// The values last written to gauges and counters derived from the correlator.
-	inFlightSeen                 int
-	evictionsSeen, forgottenSeen uint64
-	cacheRatioSeen, dupRatioSeen float64
+	cacheWindow, dupWindow       *ratioWindow
+	timeJumps                    prometheus.Counter
+	cacheRatioSeen, dupRatioSeen float64 // the values last written to the ratio gauges
 	// lastLevel and lastLevelCounter spare the map lookup for a run of lines of one level.
 	lastLevel        [1]byte
 	lastLevelCounter prometheus.Counter
@@ -202,9 +195,11 @@ func isAlnum(c byte) bool {
 	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
 }
 
-// Line counts a line read from the log; Malformed counts one that had no layout.
-func (l *LogMetrics) Line()      { l.lines.Inc() }
-func (l *LogMetrics) Malformed() { l.malformed.Inc() }
+// Line counts a line read from the log.
+func (l *LogMetrics) Line() { l.lines.Inc() }
+
+// Malformed counts a line that had no layout.
+func (l *LogMetrics) Malformed([]byte, error) { l.malformed.Inc() }
 
 // Entry counts a well-formed entry by level and by message kind.
 func (l *LogMetrics) Entry(e *logparse.Entry) {
@@ -235,8 +230,8 @@ func (l *LogMetrics) Entry(e *logparse.Entry) {
 	}
 }
 
-// Auth counts an authentication the correlator ended.
-func (l *LogMetrics) Auth(a *logparse.Auth) {
+// Ended counts an authentication the correlator ended.
+func (l *LogMetrics) Ended(a *logparse.Auth) {
 	if a.Outcome == logparse.OutcomeAbandoned {
 		l.abandoned.Inc()
 		if a.Duplicate {
@@ -269,49 +264,40 @@ func (l *LogMetrics) Auth(a *logparse.Auth) {
 			dupPrompt = 1
 		}
 	}
-	l.followClock()
 	l.cacheWindow.add(a.End, hit, 1)
 	l.dupWindow.add(a.End, dupPrompt, prompt)
+	l.setRatios()
 }
 
-// Settle publishes what the correlator keeps itself after a line: in-flight requests, the
-// counts of its caps, and the ratios over the stats window.
-func (l *LogMetrics) Settle() {
-	c := l.clock
-	l.followClock()
-	// Gauges are written only when their value moves: most lines change none of them.
-	if n := c.Open(); n != l.inFlightSeen {
-		l.inFlight.Set(float64(n))
-		l.inFlightSeen = n
-	}
-	if n := c.Evictions(); n != l.evictionsSeen {
-		l.evictions.Add(float64(n - l.evictionsSeen))
-		l.evictionsSeen = n
-	}
-	if n := c.ForgottenUsers(); n != l.forgottenSeen {
-		l.forgotten.Add(float64(n - l.forgottenSeen))
-		l.forgottenSeen = n
-	}
-	setRatio(l.cacheHitRatio, l.cacheWindow, &l.cacheRatioSeen)
-	setRatio(l.dupPromptRatio, l.dupWindow, &l.dupRatioSeen)
-}
+// Evicted counts an open request dropped by the cap on open requests.
+func (l *LogMetrics) Evicted() { l.evictions.Inc() }
 
-// followClock keeps the last-entry gauge and the ratio windows on the log clock, and starts
-// the windows afresh when a line far older than the clock set it back.
-func (l *LogMetrics) followClock() {
-	if n := l.clock.TimeJumps(); n != l.jumpsSeen {
-		l.timeJumps.Add(float64(n - l.jumpsSeen))
-		l.jumpsSeen = n
+// UserForgotten counts a user dropped from duplicate detection by its cap.
+func (l *LogMetrics) UserForgotten() { l.forgotten.Inc() }
+
+// InFlight publishes the number of requests waiting for their result.
+func (l *LogMetrics) InFlight(open int) { l.inFlight.Set(float64(open)) }
+
+// Clock keeps the last-entry gauge and the ratio windows on the log clock, and starts the
+// windows afresh when a line far older than the clock set it back.
+func (l *LogMetrics) Clock(now time.Time, jumped bool) {
+	if jumped {
+		l.timeJumps.Inc()
 		l.cacheWindow.reset()
 		l.dupWindow.reset()
 	}
-	if now := l.clock.Now(); !now.Equal(l.lastEntrySeen) {
-		l.lastEntry.Set(float64(now.UnixNano()) / 1e9)
-		l.lastEntrySeen = now
-		// The ratios follow log time even when nothing completes.
-		l.cacheWindow.advance(now)
-		l.dupWindow.advance(now)
-	}
+	// Seconds and nanoseconds apart: UnixNano would wrap outside the years 1678 to 2262.
+	l.lastEntry.Set(float64(now.Unix()) + float64(now.Nanosecond())/1e9)
+	// The ratios follow log time even when nothing completes.
+	l.cacheWindow.advance(now)
+	l.dupWindow.advance(now)
+	l.setRatios()
+}
+
+// setRatios writes the ratio gauges whose window moved to another value.
+func (l *LogMetrics) setRatios() {
+	setRatio(l.cacheHitRatio, l.cacheWindow, &l.cacheRatioSeen)
+	setRatio(l.dupPromptRatio, l.dupWindow, &l.dupRatioSeen)
 }
 
 // setRatio writes a window's ratio to g when it differs from the last value written.

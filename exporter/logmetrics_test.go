@@ -8,7 +8,6 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
-	"github.com/prometheus/common/promslog"
 
 	"github.com/azuremfa/azuremfa_exporter/logparse"
 )
@@ -21,7 +20,7 @@ func feed(t *testing.T, lines ...string) *prometheus.Registry {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := NewPipeline(LogRadius, m, testPipelineConfig(), promslog.NewNopLogger())
+	p := testPipeline(m, LogRadius, testPipelineConfig())
 	for _, l := range lines {
 		p.HandleLine([]byte(l))
 	}

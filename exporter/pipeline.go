@@ -19,14 +19,28 @@ type PipelineConfig struct {
 	Now        func() time.Time // for inferring SyslogYear only; default time.Now
 }
 
-// Pipeline turns the lines of one log into metrics: parse, correlate, count. It is driven
-// by one goroutine and owns its state, so it takes no locks.
+// LogSink is what a Pipeline feeds: what it sees of each line, and what the log's correlator
+// decides. The metrics of a log are one LogSink, the report another; the pipeline never asks a
+// sink for anything back.
+type LogSink interface {
+	logparse.Sink
+	// Line is every line read, well-formed or not, before it is parsed.
+	Line()
+	// Malformed is a line without the log layout; line is valid only during the call.
+	Malformed(line []byte, err error)
+	// Entry is a well-formed line, after the correlator has seen it; valid only during the call.
+	Entry(e *logparse.Entry)
+}
+
+// Pipeline turns the lines of one log into events for its sink: parse, correlate. It is
+// driven by one goroutine and owns its state, so it takes no locks.
 type Pipeline struct {
-	metrics   *LogMetrics
+	sink      LogSink
 	corr      *logparse.Correlator
 	opts      logparse.ParseOptions
 	entry     logparse.Entry
 	logger    *slog.Logger
+	lines     uint64 // read so far, to say where a malformed line is
 	malformed uint64
 
 	inferYear   bool // SyslogYear was not given
@@ -34,10 +48,10 @@ type Pipeline struct {
 	syslogMonth time.Month // of the last RFC 3164 line; 0 before the first
 }
 
-// NewPipeline builds the pipeline of the log whose label value is name.
-func NewPipeline(name string, m *Metrics, cfg PipelineConfig, logger *slog.Logger) *Pipeline {
+// NewPipeline builds the pipeline of one log, feeding sink.
+func NewPipeline(sink LogSink, cfg PipelineConfig, logger *slog.Logger) *Pipeline {
 	p := &Pipeline{
-		metrics:   m.ForLog(name, cfg.StatsWindow),
+		sink:      sink,
 		opts:      logparse.ParseOptions{Year: cfg.SyslogYear},
 		logger:    logger,
 		inferYear: cfg.SyslogYear == 0,
@@ -49,30 +63,32 @@ func NewPipeline(name string, m *Metrics, cfg PipelineConfig, logger *slog.Logge
 	if p.inferYear {
 		p.opts.Year = p.now().Year()
 	}
-	p.corr = logparse.NewCorrelator(cfg.Correlator, p.metrics.Auth)
-	p.metrics.clock = p.corr
+	p.corr = logparse.NewCorrelator(cfg.Correlator, sink)
 	return p
 }
 
 // HandleLine takes one line (UTF-8, without its line ending) through the pipeline.
 func (p *Pipeline) HandleLine(line []byte) {
-	p.metrics.Line()
+	p.lines++
+	p.sink.Line()
 	if err := logparse.ParseLine(line, p.opts, &p.entry); err != nil {
-		p.metrics.Malformed()
-		p.reportMalformed(line, err)
+		p.sink.Malformed(line, err)
+		p.reportMalformed(len(line), err)
 		return
 	}
 	if p.entry.Format == logparse.FormatSyslog3164 {
 		p.followSyslogYear(&p.entry)
 	}
 	p.corr.Add(&p.entry)
-	p.metrics.Entry(&p.entry)
-	p.metrics.Settle()
+	p.sink.Entry(&p.entry)
 }
 
-// reportMalformed logs the first malformed lines in full and later ones only now and then,
-// so that a log full of garbage is said once, not a million times; the counter has them all.
-func (p *Pipeline) reportMalformed(line []byte, err error) {
+// reportMalformed logs the first malformed lines and later ones only now and then, so that a
+// log full of garbage is said once, not a million times; the counter has them all. It says why
+// and where, never what: a path pointed at another file would otherwise copy that file into
+// the exporter's own log (the event log, on Windows). `azuremfa_exporter report` shows
+// malformed lines' templates, masked.
+func (p *Pipeline) reportMalformed(length int, err error) {
 	p.malformed++
 	if p.malformed > 10 && p.malformed%10000 != 0 {
 		return
@@ -82,11 +98,7 @@ func (p *Pipeline) reportMalformed(line []byte, err error) {
 	if errors.As(err, &me) {
 		reason = me.Reason
 	}
-	const shown = 200
-	if len(line) > shown {
-		line = line[:shown]
-	}
-	p.logger.Warn("Malformed log line", "reason", reason, "line", string(line), "malformed_so_far", p.malformed)
+	p.logger.Warn("Malformed log line", "reason", reason, "line_number", p.lines, "bytes", length, "malformed_so_far", p.malformed)
 }
 
 // followSyslogYear keeps RFC 3164 lines, which carry no year, in the right one: at New Year

@@ -7,7 +7,6 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
-	"github.com/prometheus/common/promslog"
 )
 
 // syslogPipeline builds a syslog pipeline whose wall clock is now and whose year is year
@@ -21,7 +20,7 @@ func syslogPipeline(t *testing.T, year int, now time.Time) (*Pipeline, *promethe
 	}
 	cfg := testPipelineConfig()
 	cfg.SyslogYear, cfg.Now = year, func() time.Time { return now }
-	return NewPipeline(LogSyslog, m, cfg, promslog.NewNopLogger()), reg
+	return testPipeline(m, LogSyslog, cfg), reg
 }
 
 // TestSyslogYearFollowsNewYear: RFC 3164 lines carry no year; after Dec 31 come Jan 1 lines

@@ -52,8 +52,8 @@ func (h Handling) String() string {
 	return "other"
 }
 
-// Auth is one authentication as the correlator saw it. User is valid only during the
-// callback that receives the Auth.
+// Auth is one authentication as the correlator saw it. User and Client are valid only
+// during the Sink call that receives the Auth.
 type Auth struct {
 	Source  Source
 	Outcome Outcome
@@ -69,6 +69,9 @@ type Auth struct {
 	StatusKnown bool
 	Verdict     Verdict
 	Result      Result
+	// Client is the client address a Pfauth line names ("from <ip>[:<port>]"), empty when the
+	// line names none; request lines never do.
+	Client []byte
 	// Duplicate: the same user (case-insensitively) made a request in the same log less than
 	// the duplicate window earlier. Handling says how it was dealt with.
 	Duplicate bool

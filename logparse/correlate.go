@@ -36,7 +36,8 @@ func (c CorrelatorConfig) withDefaults() CorrelatorConfig {
 	return c
 }
 
-// Correlator joins the lines of one log into authentications. A "Calling pfAuthUser" line opens
+// Correlator joins the lines of one log into authentications and tells its Sink what it
+// decides. A "Calling pfAuthUser" line opens
 // a request on its (pid, tid); "authResult" records the verdict; "rawCallStatus" completes it.
 // "Pfauth" lines are complete authentications in themselves. Every request also goes through
 // the duplicate detector.
@@ -48,14 +49,16 @@ func (c CorrelatorConfig) withDefaults() CorrelatorConfig {
 // A line first advances the clock, which may abandon requests past their timeout (a late
 // rawCallStatus is then an orphan), and is correlated after that.
 //
-// Time is the log's: the clock is the latest line time seen and never goes back. Timeouts,
+// Time is the log's: the clock is the latest line time seen. It goes back only when a line is
+// far older than it (see resetClock): a clock changed on the server, or a line stamped in the
+// future. Timeouts,
 // the duplicate window and the order of eviction use that clock; the Start and End of an Auth
 // are the times written on its lines.
 //
 // A Correlator is not safe for concurrent use: one per log, fed by one goroutine.
 type Correlator struct {
 	cfg  CorrelatorConfig
-	emit func(*Auth)
+	sink Sink
 	now  time.Time // log clock: the latest line time seen
 	nowN int64     // now in logNanos, for cheap arithmetic
 
@@ -65,6 +68,7 @@ type Correlator struct {
 	byThread map[uint64]int32 // ThreadKey → slot
 	used     int              // slots in use: requests and lone verdicts
 	open     int              // of which requests
+	openSaid int              // open as last told to the sink
 
 	evictions uint64
 	timeJumps uint64
@@ -85,17 +89,15 @@ type openSlot struct {
 	duplicate bool
 }
 
-// NewCorrelator: one per log. emit receives every ended authentication (completed, orphan,
-// abandoned), synchronously from Add. The *Auth and its User bytes are valid only during the
-// call; emit must not call Add.
-func NewCorrelator(cfg CorrelatorConfig, emit func(*Auth)) *Correlator {
+// NewCorrelator: one per log, telling sink (which may be nil) what it decides.
+func NewCorrelator(cfg CorrelatorConfig, sink Sink) *Correlator {
 	cfg = cfg.withDefaults()
-	if emit == nil {
-		emit = func(*Auth) {}
+	if sink == nil {
+		sink = AuthFunc(func(*Auth) {})
 	}
 	return &Correlator{
 		cfg:      cfg,
-		emit:     emit,
+		sink:     sink,
 		nowN:     -1 << 62, // below every logNanos: the first line sets the clock
 		order:    newOrder(),
 		byThread: make(map[uint64]int32),
@@ -114,11 +116,13 @@ func (c *Correlator) Evictions() uint64 { return c.evictions }
 func (c *Correlator) ForgottenUsers() uint64 { return c.dups.forgotten }
 
 // Add feeds one parsed entry. Every entry advances the log clock (an older time does not
-// rewind it); only requests and results are correlated, other kinds are otherwise ignored.
+// rewind it, unless it is far older: resetClock); only requests and results are correlated,
+// other kinds are otherwise ignored.
 func (c *Correlator) Add(e *Entry) {
 	switch t := logNanos(e.Time); {
 	case t > c.nowN:
 		c.now, c.nowN = e.Time, t
+		c.sink.Clock(c.now, false)
 		c.expire()
 	case c.nowN-t > c.jumpBack:
 		c.resetClock(e.Time, t)
@@ -133,6 +137,10 @@ func (c *Correlator) Add(e *Entry) {
 	case KindPfauth:
 		c.pfauth(e)
 	}
+	if c.open != c.openSaid {
+		c.openSaid = c.open
+		c.sink.InFlight(c.open)
+	}
 }
 
 // resetClock handles a line far older than the log clock: more than the timeout and the
@@ -142,6 +150,9 @@ func (c *Correlator) Add(e *Entry) {
 // like a duplicate. So the clock follows the line, the requests opened in the abandoned
 // epoch are ended as abandoned, and the duplicate table starts afresh.
 func (c *Correlator) resetClock(now time.Time, nowN int64) {
+	c.now, c.nowN = now, nowN
+	c.timeJumps++
+	c.sink.Clock(now, true)
 	for c.order.head != none {
 		i := c.order.head
 		c.abandon(i, now)
@@ -150,8 +161,6 @@ func (c *Correlator) resetClock(now time.Time, nowN int64) {
 	forgotten := c.dups.forgotten
 	c.dups = newDuplicates(c.cfg.DuplicateWindow, c.cfg.MaxUsers)
 	c.dups.forgotten = forgotten
-	c.now, c.nowN = now, nowN
-	c.timeJumps++
 }
 
 // Now is the log clock: the latest line time seen, or zero before the first line.
@@ -175,8 +184,19 @@ func (c *Correlator) expire() {
 	c.dups.prune(c.nowN)
 }
 
+// seen asks the duplicate detector about a request by user, telling the sink of a user it
+// forgot to make room.
+func (c *Correlator) seen(user []byte) bool {
+	forgotten := c.dups.forgotten
+	dup := c.dups.seen(user, c.nowN)
+	for ; forgotten < c.dups.forgotten; forgotten++ {
+		c.sink.UserForgotten()
+	}
+	return dup
+}
+
 func (c *Correlator) call(e *Entry) {
-	dup := c.dups.seen(e.User, c.nowN)
+	dup := c.seen(e.User)
 	if i, ok := c.byThread[e.ThreadKey()]; ok {
 		// A new call on the thread: the open request never got its result.
 		c.abandon(i, e.Time)
@@ -218,7 +238,7 @@ func (c *Correlator) rawCallStatus(e *Entry) {
 			c.release(i)
 		}
 		c.auth.Result = e.Status.Result(c.auth.Verdict)
-		c.emit(&c.auth)
+		c.sink.Ended(&c.auth)
 		return
 	}
 	s := &c.slots[i]
@@ -246,7 +266,7 @@ func (c *Correlator) rawCallStatus(e *Entry) {
 	if c.auth.Result == ResultPending {
 		c.dups.challenge(s.user)
 	}
-	c.emit(&c.auth)
+	c.sink.Ended(&c.auth)
 	c.release(i)
 }
 
@@ -261,7 +281,8 @@ func (c *Correlator) pfauth(e *Entry) {
 		StatusKnown: e.StatusKnown,
 		Verdict:     e.Verdict,
 		Result:      e.Status.Result(e.Verdict),
-		Duplicate:   c.dups.seen(e.User, c.nowN),
+		Client:      e.Addr,
+		Duplicate:   c.seen(e.User),
 	}
 	if c.auth.Duplicate {
 		c.auth.Handling = handlingOf(&c.auth)
@@ -269,7 +290,7 @@ func (c *Correlator) pfauth(e *Entry) {
 	if c.auth.Result == ResultPending {
 		c.dups.challenge(e.User)
 	}
-	c.emit(&c.auth)
+	c.sink.Ended(&c.auth)
 }
 
 // abandon emits the request in slot i as abandoned at log time end. A lone verdict is dropped
@@ -288,7 +309,7 @@ func (c *Correlator) abandon(i int32, end time.Time) {
 		Duplicate: s.duplicate,
 		Handling:  HandlingOther,
 	}
-	c.emit(&c.auth)
+	c.sink.Ended(&c.auth)
 }
 
 // acquire takes a free slot for thread, evicting the oldest slot when MaxOpen are in use.
@@ -297,6 +318,7 @@ func (c *Correlator) acquire(thread uint64, start time.Time) int32 {
 		i := c.order.head
 		if !c.slots[i].lone {
 			c.evictions++
+			c.sink.Evicted()
 		}
 		c.abandon(i, start)
 		c.release(i)

@@ -98,12 +98,12 @@ func (m *mix) feed(c *Correlator, n int, b *testing.B) {
 func BenchmarkCorrelator(b *testing.B) {
 	m := newMix(50000)
 	var ended, duplicates int
-	c := NewCorrelator(CorrelatorConfig{}, func(a *Auth) {
+	c := NewCorrelator(CorrelatorConfig{}, AuthFunc(func(a *Auth) {
 		ended++
 		if a.Duplicate {
 			duplicates++
 		}
-	})
+	}))
 	m.feed(c, len(m.lines), nil) // warm up: steady state, as a long-running exporter is
 	b.ReportAllocs()
 	b.ResetTimer()

@@ -99,7 +99,7 @@ func (r *recorder) emit(a *Auth) {
 
 func run(cfg CorrelatorConfig, lines []Entry) (*Correlator, []event) {
 	var r recorder
-	c := NewCorrelator(cfg, r.emit)
+	c := NewCorrelator(cfg, AuthFunc(r.emit))
 	for i := range lines {
 		r.line = i
 		c.Add(&lines[i])
@@ -681,7 +681,7 @@ func diffEvents(got, want []event) string {
 // The emitted User is a copy: the caller may reuse the line buffer as soon as Add returns.
 func TestCorrelatorCopiesUser(t *testing.T) {
 	var users []string
-	c := NewCorrelator(CorrelatorConfig{}, func(a *Auth) { users = append(users, string(a.User)) })
+	c := NewCorrelator(CorrelatorConfig{}, AuthFunc(func(a *Auth) { users = append(users, string(a.User)) }))
 	line := call("10:00:00", 7, 7, "alice")
 	c.Add(&line)
 	copy(line.User, "XXXXX")
@@ -695,7 +695,7 @@ func TestCorrelatorCopiesUser(t *testing.T) {
 // A user longer than maxUserBytes is kept (and compared) on its first maxUserBytes bytes only.
 func TestCorrelatorTruncatesLongUsers(t *testing.T) {
 	var r recorder
-	c := NewCorrelator(CorrelatorConfig{}, r.emit)
+	c := NewCorrelator(CorrelatorConfig{}, AuthFunc(r.emit))
 	long := strings.Repeat("u", maxUserBytes)
 	lines := []Entry{
 		call("10:00:00", 7, 1, long+"-first"),
@@ -723,11 +723,11 @@ func TestCorrelatorTruncatesLongUsers(t *testing.T) {
 func TestCorrelatorBoundedByMaxOpen(t *testing.T) {
 	const n, maxOpen = 1_000_000, 1000
 	abandoned := 0
-	c := NewCorrelator(CorrelatorConfig{MaxOpen: maxOpen}, func(a *Auth) {
+	c := NewCorrelator(CorrelatorConfig{MaxOpen: maxOpen}, AuthFunc(func(a *Auth) {
 		if a.Outcome == OutcomeAbandoned {
 			abandoned++
 		}
-	})
+	}))
 	e := call("10:00:00", 0, 0, "garbage")
 	for i := range n {
 		e.PID, e.TID = uint32(i>>16), uint32(i)
@@ -808,7 +808,7 @@ func TestCorrelatorUsersBoundedByWindow(t *testing.T) {
 // Steady state: the realistic mix of the benchmark, once warmed up, allocates nothing per line.
 func TestCorrelatorSteadyStateAllocs(t *testing.T) {
 	m := newMix(20000)
-	c := NewCorrelator(CorrelatorConfig{}, func(*Auth) {})
+	c := NewCorrelator(CorrelatorConfig{}, AuthFunc(func(*Auth) {}))
 	m.feed(c, len(m.lines)*3, nil) // warm up: buffers, maps and slots reach their size
 	// One measured run of ten replays: AllocsPerRun rounds down an average, so a single
 	// allocation anywhere in these 200000 lines shows.
