@@ -24,49 +24,9 @@
 //
 // # What the parser assumes
 //
-// Public sources show only a handful of verbatim lines (see shared/reference/mfa-server-logs.md);
-// the rest of the format is inferred. Where the code relies on an inference, it is this:
-//
-//   - Timestamps are ISO-8601 in UTC with a "Z" and 0 to 7 fraction digits. The parser also
-//     takes 8 or 9 digits, a lower-case "t" or "z", a numeric offset (±hh:mm or ±hhmm, converted
-//     to UTC) and no zone at all (taken as UTC). Nothing else: no space instead of "T", no leap
-//     second 60.
-//   - The level is any non-empty field without blanks ("i", "e", "0" are known); the tag is any
-//     such field (pfrad, pfisapi, pfsvc, pfadssvc are known).
-//   - The two numbers after the level are a process id and a thread id (inferred from their
-//     values; no source names them). Each fits in a uint32. A request and its result lines share
-//     them, which is what the correlator relies on.
-//   - The request id is a GUID in 8-4-4-4-12 hex form followed by "|". Anything else in that
-//     place is the start of the message, which may itself contain "|".
-//   - The IIS module (MultiFactorAuthIisNm.log, tag pfisapi) is assumed to write the same layout
-//     and the same "Calling pfAuthUser" / "authResult" / "rawCallStatus" lines as RADIUS; no IIS
-//     line is public.
-//   - In "Calling pfAuthUser('<user>', '<x>', <n>)" the user is everything up to the first
-//     "', '" whose rest of the line still ends in "'<x>', <n>)". A quote inside a user name may be
-//     doubled or escaped with a backslash; Entry.User keeps it as written (not unescaped), so
-//     the same person is always the same bytes. A user name that itself contains "', '" is cut
-//     there. The meaning of <x> and <n> is not public: <x> is skipped, <n> is Entry.Number.
-//   - "authResult = 1" is success; any other value (0, negative, 2, ...) is taken as a denial.
-//     Only 1 is seen in public samples, alongside success codes.
-//   - Numbers (authResult, rawCallStatus, the third pfAuthUser argument) are decimal in
-//     (-2^31, 2^31); a line with a larger one is KindOther. Blanks around "=" are optional.
-//   - In Pfauth lines the status is decoded by its constant first (three cache codes share the
-//     description "Used Cache"), then, if the constant is a number, by that number, then by the
-//     description (case-insensitive). A status that none of these finds keeps StatusKnown false
-//     and Status.Code CodeUnknown (or the number, if one was written). The client address is
-//     the last word after " from ", given without port and brackets: "10.0.0.1:1812" gives
-//     "10.0.0.1", "[2001:db8::1]:443" gives "2001:db8::1", and a bare IPv6 address is kept whole.
-//   - "validate_oath_code: user <user> updated authentication result. ... callStatus = <Desc>":
-//     the user is unquoted and ends at " updated authentication result"; the status is the last
-//     "callStatus = " to the end of the line (surrounding quotes and a final "." dropped),
-//     decoded by description, else number, else constant.
-//   - Audit lines: the administrator's name ends at the first `" changed user "`,
-//     `" added new user "` or `" deleted user record "`. The old and new values of a change are
-//     not kept (they are often phone numbers).
-//   - RFC 3164 syslog lines carry no year and no zone: the year is ParseOptions.Year and the time
-//     is taken as UTC. Configure the syslog sender to write UTC, or prefer the RFC 3339 format.
-//     The day may be space- or zero-padded or a single digit. "tag[pid]:" sets Entry.PID; syslog
-//     lines have no thread id, and no level.
-//   - A leading UTF-8 byte order mark and a trailing "\r" (then "\n") are stripped; any other
-//     byte, NUL and invalid UTF-8 included, is data. UTF-16 must be decoded before ParseLine.
+// Microsoft does not publish the log format; most of it is inferred. Every assumption the
+// parser makes (timestamps, levels and tags, pid and tid, request ids, user names,
+// authResult, status decoding, client addresses, syslog years and zones, bytes) is listed
+// once, in docs/counting.md at the root of the repository. UTF-16 must be decoded before
+// ParseLine.
 package logparse
