@@ -363,7 +363,7 @@ scrape_configs:
 	})
 	for _, a := range hook.received("AzureMFAFraudReported") {
 		if a.Labels["severity"] != "critical" || a.Labels["job"] != e2eJob ||
-			a.Annotations["runbook_url"] != runbookBase+"alert-azuremfafraudreported" ||
+			a.Annotations["runbook_url"] != runbookBase+"AzureMFAFraudReported.md" ||
 			!strings.Contains(a.Annotations["description"], "code "+a.Labels["code"]) {
 			t.Errorf("fraud alert as received: %+v", a)
 		}

@@ -1,7 +1,6 @@
 package dashboards
 
 import (
-	"bufio"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -49,7 +48,8 @@ type ruleTestFile struct {
 	} `yaml:"tests"`
 }
 
-const runbookBase = "https://github.com/azuremfa/azuremfa_exporter#"
+// runbookBase is where the runbooks (docs/runbooks/<AlertName>.md) are published.
+const runbookBase = "https://github.com/azuremfa/azuremfa_exporter/blob/main/docs/runbooks/"
 
 // readYAML decodes path into v; strict rejects fields v does not have (a misspelt "for:"
 // would otherwise vanish silently).
@@ -168,7 +168,7 @@ func TestRecordingRules(t *testing.T) {
 var alertName = regexp.MustCompile(`^AzureMFA[A-Z][A-Za-z]+$`)
 
 // TestAlertConventions: each alert has a severity, a static summary sentence, a templated
-// description, and a runbook_url whose anchor is the alert's README section.
+// description, and a runbook_url pointing at docs/runbooks/<AlertName>.md.
 func TestAlertConventions(t *testing.T) {
 	seen := map[string]bool{}
 	for _, r := range allRules(t) {
@@ -201,11 +201,11 @@ func TestAlertConventions(t *testing.T) {
 		if !strings.Contains(desc, "{{ $labels.instance }}") || !strings.Contains(desc, "Check first") {
 			t.Errorf("%s: description must name the instance and say what to check first: %q", a, desc)
 		}
-		if want := runbookBase + "alert-" + strings.ToLower(a); r.Annotations["runbook_url"] != want {
+		if want := runbookBase + a + ".md"; r.Annotations["runbook_url"] != want {
 			t.Errorf("%s: runbook_url %q, want %q", a, r.Annotations["runbook_url"], want)
 		}
 	}
-	// The alerts issue 6 lists.
+	// The alerts the dashboards and the runbooks are built around.
 	for _, a := range []string{"AzureMFAExporterDown", "AzureMFALogNotOpen", "AzureMFALogSilent",
 		"AzureMFALogMalformedLines", "AzureMFAFailureRatioHigh", "AzureMFAFraudReported",
 		"AzureMFAPhoneUnreachable", "AzureMFAUsersBlocked", "AzureMFALicensesExceeded",
@@ -260,71 +260,6 @@ func TestEveryRuleHasAPromtoolTest(t *testing.T) {
 			if !found {
 				t.Errorf("%s: no promql_expr_test evaluates it", r.Record)
 			}
-		}
-	}
-}
-
-// githubAnchor is the anchor GitHub gives a Markdown heading.
-func githubAnchor(heading string) string {
-	var b strings.Builder
-	for _, r := range strings.ToLower(strings.TrimSpace(heading)) {
-		switch {
-		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '-', r == '_':
-			b.WriteRune(r)
-		case r == ' ':
-			b.WriteByte('-')
-		}
-	}
-	return b.String()
-}
-
-// TestRunbookAnchorsInREADME: once the README has alert sections, each runbook_url must
-// land on one. Until the lead pastes them (from /tmp/readme-dashboards.md) there is nothing
-// to check.
-func TestRunbookAnchorsInREADME(t *testing.T) {
-	f, err := os.Open("../README.md")
-	if os.IsNotExist(err) {
-		t.Skip("no README.md yet")
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	anchors := map[string]bool{}
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if h, ok := strings.CutPrefix(sc.Text(), "#"); ok {
-			anchors[githubAnchor(strings.TrimLeft(h, "#"))] = true
-		}
-	}
-	hasAlertSections := false
-	for a := range anchors {
-		if strings.HasPrefix(a, "alert-azuremfa") {
-			hasAlertSections = true
-		}
-	}
-	if !hasAlertSections {
-		t.Skip("README.md has no alert sections yet")
-	}
-	for _, r := range allRules(t) {
-		if r.Alert == "" {
-			continue
-		}
-		anchor := strings.TrimPrefix(r.Annotations["runbook_url"], runbookBase)
-		if !anchors[anchor] {
-			t.Errorf("%s: README.md has no heading with anchor #%s (want a heading \"Alert: %s\")", r.Alert, anchor, r.Alert)
-		}
-	}
-}
-
-func TestGithubAnchor(t *testing.T) {
-	for in, want := range map[string]string{
-		" Alert: AzureMFAFraudReported": "alert-azuremfafraudreported",
-		"Dashboards and alerts":         "dashboards-and-alerts",
-		"`--tail.from-start`":           "--tailfrom-start",
-	} {
-		if got := githubAnchor(in); got != want {
-			t.Errorf("githubAnchor(%q) = %q, want %q", in, got, want)
 		}
 	}
 }
