@@ -257,16 +257,7 @@ func serve(ctx context.Context, o *options, logger *slog.Logger) error {
 	mux.Handle(o.metricsPath, metricsHandler(reg, o.disableExporterMetrics, o.maxRequests, logger))
 	mux.HandleFunc("/-/healthy", func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "Healthy\n") })
 	if o.metricsPath != "/" && o.metricsPath != "" {
-		landing, err := web.NewLandingPage(web.LandingConfig{
-			Name:        "Azure MFA Server exporter",
-			Description: "Prometheus exporter for the logs of on-premises Azure Multi-Factor Authentication Server",
-			Version:     version.Info(),
-			Links:       []web.LandingLinks{{Address: o.metricsPath, Text: "Metrics"}},
-		})
-		if err != nil {
-			return err
-		}
-		mux.Handle("/", landing)
+		mux.Handle("/", newLandingPage(o.metricsPath, e.Status, logger))
 	}
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 
