@@ -245,3 +245,43 @@ func TestLandingPageLiveMissingLog(t *testing.T) {
 		t.Errorf("iis: %v", r)
 	}
 }
+
+// TestEveryEndpointBehindBasicAuth: --web.config.file guards the landing page and the health
+// check as well as /metrics, as SECURITY.md says.
+func TestEveryEndpointBehindBasicAuth(t *testing.T) {
+	dir := t.TempDir()
+	log := filepath.Join(dir, "MultiFactorAuthRadiusSvc.log")
+	appendFile(t, log, seedLines)
+	webConfig := filepath.Join(dir, "web-config.yml")
+	// bcrypt of "scrape-secret", cost 4.
+	const hash = "$2a$04$.mgD4Ip.WuHLF7ZckHdIx.AAAo5gB0q/ZZa3tHpOlEi6g96vKgRVq"
+	if err := os.WriteFile(webConfig, []byte("basic_auth_users:\n  prometheus: "+hash+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	x := startExporter(t, "--mfa.radius-log="+log, "--tail.from-start", "--web.config.file="+webConfig)
+	status := func(path, password string) int {
+		req, _ := http.NewRequest(http.MethodGet, "http://"+x.addr+path, nil)
+		if password != "" {
+			req.SetBasicAuth("prometheus", password)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return 0
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	for deadline := time.Now().Add(10 * time.Second); status("/metrics", "scrape-secret") != http.StatusOK; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the exporter did not serve /metrics with the password; its log:\n%s", x.logs.String())
+		}
+	}
+	for _, path := range []string{"/", "/-/healthy", "/metrics"} {
+		if code := status(path, ""); code != http.StatusUnauthorized {
+			t.Errorf("%s without the password: %d, want 401", path, code)
+		}
+		if code := status(path, "scrape-secret"); code != http.StatusOK {
+			t.Errorf("%s with the password: %d, want 200", path, code)
+		}
+	}
+}
