@@ -301,7 +301,8 @@ func checkPanels(t *testing.T, file string, d grafanaDashboard) {
 	}
 }
 
-// TestIssuePanels pins the panels issue 6 asks for, so a later edit cannot drop one unseen.
+// TestIssuePanels pins the panels the dashboards are built around, so a later edit cannot drop
+// one unseen.
 func TestIssuePanels(t *testing.T) {
 	ds := loadDashboards(t)
 	want := map[string][]string{

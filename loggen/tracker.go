@@ -7,7 +7,7 @@ import (
 	"github.com/azuremfa/azuremfa_exporter/logparse"
 )
 
-// durationBuckets are azuremfa_auth_duration_seconds' upper bounds (issue 4).
+// durationBuckets are azuremfa_auth_duration_seconds' upper bounds (exporter/metrics.go).
 var durationBuckets = [...]float64{0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300}
 
 // openCall is a pfAuthUser call waiting for its rawCallStatus.

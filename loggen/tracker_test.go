@@ -80,7 +80,7 @@ azuremfa_duplicate_requests_total{handling="other",log="radius"} 1
 	}
 }
 
-// TestTrackerDurationBuckets: the seed's first auth took 5.366093 s, the cache hit
+// TestTrackerDurationBuckets: the public sample's first auth took 5.366093 s, the cache hit
 // 0.564055 s; a bound is inclusive, as in client_golang.
 func TestTrackerDurationBuckets(t *testing.T) {
 	tr := newTracker("radius", 5*time.Minute, 30*time.Second)

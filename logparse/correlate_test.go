@@ -8,7 +8,7 @@ import (
 )
 
 // The tests build Entries by hand, as ParseLine would fill them, so that the correlator is
-// tested on its own. Times are on the seed's day (2017-02-14, UTC), written "15:04:05.999999".
+// tested on its own. Times are on the public sample's day (2017-02-14, UTC), written "15:04:05.999999".
 
 func at(clock string) time.Time {
 	t, err := time.Parse("2006-01-02T15:04:05.999999999Z", "2017-02-14T"+clock+"Z")
@@ -107,7 +107,7 @@ func run(cfg CorrelatorConfig, lines []Entry) (*Correlator, []event) {
 	return c, r.events
 }
 
-// The seed document's six lines: two RADIUS requests by the same user from two threads.
+// The six public RADIUS lines: two requests by the same user from two threads.
 func seedLines() []Entry {
 	return []Entry{
 		call("02:57:19.234778", 1412, 6452, `Domain\pnigam`),

@@ -84,7 +84,7 @@ func flatten(e *Entry) flat {
 
 var opts2026 = ParseOptions{Year: 2026}
 
-// TestParseLineSamples runs every verbatim line of shared/reference/mfa-server-logs.md.
+// TestParseLineSamples runs every verbatim public line of MFA Server's logs.
 func TestParseLineSamples(t *testing.T) {
 	radius := func(tm string, tid uint32, msg string, m msgFields) flat {
 		return flat{Format: FormatPipe, Time: tm, Level: "0", PID: 1412, TID: tid, Tag: "pfrad",
@@ -94,7 +94,7 @@ func TestParseLineSamples(t *testing.T) {
 		line string
 		want flat
 	}{
-		// The seed: the first request (mobile app, 5.37 s), then a cache hit 33 s later.
+		// The public RADIUS sample: the first request (mobile app, 5.37 s), then a cache hit 33 s later.
 		{`2017-02-14T02:57:19.234778Z|0|1412|6452|pfrad|Calling pfAuthUser('Domain\pnigam', '', 1)`,
 			radius("2017-02-14T02:57:19.234778Z", 6452, `Calling pfAuthUser('Domain\pnigam', '', 1)`,
 				msgFields{Kind: KindCall, User: `Domain\pnigam`, Number: 1})},

@@ -92,7 +92,7 @@ func parseNumber(e *Entry, m []byte, name string, kind Kind) {
 	e.Kind = kind
 	e.Number = n
 	if kind == KindAuthResult {
-		// Only 1 is known to mean success (it goes with success codes in the seed sample);
+		// Only 1 is known to mean success (it goes with success codes in the public samples);
 		// every other value is taken as a denial.
 		if n == 1 {
 			e.Verdict = VerdictSuccess

@@ -2,8 +2,8 @@ package logparse
 
 import "testing"
 
-// TestParseMessage covers every message shape, in the pipe layout; the shapes rebuilt from
-// SIEM parsers are in shared/reference/mfa-server-logs.md. A shape that starts right but
+// TestParseMessage covers every message shape, in the pipe layout, including the shapes rebuilt
+// from SIEM parsers (docs/counting.md lists them). A shape that starts right but
 // ends wrong must be KindOther with no message field set.
 func TestParseMessage(t *testing.T) {
 	const unknown = CodeUnknown

@@ -1,4 +1,4 @@
-// Code generated from testdata/call-status.tsv (shared/reference); DO NOT EDIT by hand:
+// Code generated from testdata/call-status.tsv; DO NOT EDIT by hand:
 // TestStatusTableMatchesTSV fails when the two disagree.
 
 package logparse

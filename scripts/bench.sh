@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Replay benchmark for azuremfa_exporter (issue 7).
+# Replay benchmark for azuremfa_exporter (figures in docs/performance.md).
 #
 # Generates mixed MFA Server logs once (80% RADIUS log, 20% main service log, with noise,
 # errors, duplicates, abandoned calls and 1 malformed line in 10,000), replays them with
