@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 )
 
@@ -376,5 +377,87 @@ func TestDeletePendingClosedAtOnce(t *testing.T) {
 	}
 	if got := r.count(); got != 5 {
 		t.Errorf("%d lines; the held file must be drained before it is closed", got)
+	}
+}
+
+// TestLastingPathErrorReportedOnce: a path error that lasts while the held file still reads
+// (the folder's permission removed, say) is reported once, not once per poll; a different
+// error is a new report; recovery is said once.
+func TestLastingPathErrorReportedOnce(t *testing.T) {
+	path := tempLog(t)
+	w := newWriter(t, path, cCRLF)
+	defer w.close()
+	w.lines(3)
+	var fault atomic.Pointer[error]
+	logs := &logCounter{}
+	r := startHooked(t, Config{Path: path, Poll: true, FromStart: true, Logger: slog.New(logs)}, func(tl *tailer) {
+		tl.stat = func(p string) (pathStat, error) {
+			if err := fault.Load(); err != nil {
+				return pathStat{}, &os.PathError{Op: "stat", Path: p, Err: *err}
+			}
+			return statPath(p)
+		}
+	})
+	r.waitLines(3)
+	setFault := func(err error) { fault.Store(&err) }
+	setFault(syscall.EACCES)
+	for range 10 {
+		r.look()
+	}
+	errs := func() int { return r.obs.get(func(o *recObserver) int { return o.readErrors }) }
+	if n := errs(); n != 1 {
+		t.Errorf("ReadError called %d times over 10 polls, want 1", n)
+	}
+	setFault(syscall.ELOOP)
+	for range 3 {
+		r.look()
+	}
+	if n := errs(); n != 2 {
+		t.Errorf("ReadError called %d times after the error changed, want 2", n)
+	}
+	if n := logs.count("WARN cannot read log file"); n != 2 {
+		t.Errorf("%d warnings, want 2: %v", n, logs.msgs)
+	}
+	fault.Store(nil)
+	w.lines(2)
+	r.waitLines(5)
+	r.look()
+	r.look()
+	if n := logs.count("INFO log file readable again"); n != 1 {
+		t.Errorf("recovery logged %d times, want 1: %v", n, logs.msgs)
+	}
+}
+
+// TestUTF16StrayByte: one stray byte in a UTF-16 file costs the line it is in, counted as
+// damaged (malformed), and nothing after it: the follower steps back in line at that
+// line's ending.
+func TestUTF16StrayByte(t *testing.T) {
+	for _, oneShot := range []bool{false, true} {
+		t.Run(map[bool]string{false: "live", true: "one-shot"}[oneShot], func(t *testing.T) {
+			path := tempLog(t)
+			w := newWriter(t, path, cUTF16)
+			defer w.close()
+			w.lines(5)
+			b := w.encode(w.take()) // line 5, with a stray byte in its middle
+			w.raw(b[:9])
+			w.raw([]byte{0x41})
+			w.raw(b[9:])
+			w.lines(5)
+			r := start(t, Config{Path: path, Poll: true, FromStart: true, OneShot: oneShot})
+			r.waitLines(10)
+			if !oneShot {
+				w.lines(3) // and later lines, once in step again
+				r.waitLines(13)
+				r.look()
+			}
+			r.stop()
+			lost, doubled, bad := check(t, r.got(), w, nil)
+			if lost != 1 || doubled+bad != 0 {
+				t.Errorf("lost %d (want only the damaged line), doubled %d, corrupt %d", lost, doubled, bad)
+			}
+			if n := r.obs.get(func(o *recObserver) int { return o.damaged }); n != 1 {
+				t.Errorf("LineDamaged called %d times, want 1", n)
+			}
+		})
 	}
 }

@@ -67,22 +67,33 @@ func sniff(head []byte) (encoding, int) {
 // indexNewline returns the index of the next line ending in b, which starts
 // at a line boundary, or -1. For UTF-16LE only "\n\x00" at an even index
 // counts, so a code unit such as U+0A0D is not taken for a newline.
-func indexNewline(b []byte, enc encoding) int {
+//
+// damaged reports a UTF-16 line that a stray byte (one byte too many or
+// too few) has shifted out of step: its line ending is "\n\x00" at an odd
+// index, after a 0x00. Read in step, those bytes would be the unit U+0A00,
+// which Unicode leaves unassigned, followed by a unit ending in 0x00, so no
+// text in step has them. The line is dropped and the next one starts just
+// after that ending, in step again; without this every later line of the
+// file would be read out of step, as one overlong line.
+func indexNewline(b []byte, enc encoding) (i int, damaged bool) {
 	if enc != encUTF16LE {
-		return bytes.IndexByte(b, '\n')
+		return bytes.IndexByte(b, '\n'), false
 	}
 	for off := 0; ; {
 		j := bytes.IndexByte(b[off:], '\n')
 		if j < 0 {
-			return -1
+			return -1, false
 		}
 		j += off
-		if j%2 == 0 {
-			if j+1 >= len(b) {
-				return -1 // half a code unit: wait for the rest
+		if j+1 >= len(b) {
+			return -1, false // half a code unit: wait for the rest
+		}
+		if b[j+1] == 0 {
+			if j%2 == 0 {
+				return j, false
 			}
-			if b[j+1] == 0 {
-				return j
+			if b[j-1] == 0 {
+				return j, true
 			}
 		}
 		off = j + 1

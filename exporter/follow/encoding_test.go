@@ -47,7 +47,7 @@ func TestIndexNewlineUTF16(t *testing.T) {
 		{le16("abc"), -1},
 		{append([]byte{0x0a}, le16("\n")...), -1}, // odd-aligned 0x0A followed by a stray byte
 	} {
-		if got := indexNewline(tc.in, encUTF16LE); got != tc.want {
+		if got, _ := indexNewline(tc.in, encUTF16LE); got != tc.want {
 			t.Errorf("indexNewline(% x) = %d, want %d", tc.in, got, tc.want)
 		}
 	}
@@ -62,5 +62,25 @@ func TestDecodeUTF16(t *testing.T) {
 	}
 	if got := string(d.decode([]byte{0x00, 0xd8, 'a', 0})); got != "\ufffda" {
 		t.Errorf("lone surrogate decoded to %q, want U+FFFD then a", got)
+	}
+}
+
+func TestIndexNewlineUTF16Damaged(t *testing.T) {
+	shifted := append([]byte{'x'}, le16("ab\r\n")...) // one stray byte: every unit out of step
+	for _, tc := range []struct {
+		in      []byte
+		want    int
+		damaged bool
+	}{
+		{shifted, 7, true},
+		{le16("ab\r\n"), 6, false},
+		{shifted[:len(shifted)-1], -1, false},           // the ending's second byte not there yet
+		{append(le16("\u0a00"), 0x41, 0x00), -1, false}, // U+0A00 then "A": no line ending
+		{le16("\u0a00\u0100"), 1, true},                 // U+0A00 is unassigned: no text in step has it
+	} {
+		got, damaged := indexNewline(tc.in, encUTF16LE)
+		if got != tc.want || damaged != tc.damaged {
+			t.Errorf("indexNewline(% x) = %d, %v; want %d, %v", tc.in, got, damaged, tc.want, tc.damaged)
+		}
 	}
 }

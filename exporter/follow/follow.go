@@ -16,6 +16,7 @@ type Observer interface {
 	Reopened(reason string)      // "rotated", "truncated" or "error"
 	ReadError(err error)         // once per transition into an error state, not per retry
 	LineTooLong()                // a line over MaxLineBytes was dropped
+	LineDamaged()                // a UTF-16 line broken by a stray byte was dropped
 	Progress(offset, size int64) // consumed source-byte offset and file size, after each read batch
 }
 
@@ -78,6 +79,13 @@ type Config struct {
 	// Wake, when set, replaces the poll timer (and the safety poll in notify
 	// mode): each receive is one poll. For tests.
 	Wake <-chan struct{}
+	// Checkpoint, when set, is called (on the Run goroutine; it must not
+	// block) each time the position has just moved to another file or back
+	// to the start of this one: after a resume, after each rollover, after
+	// a truncation. Saving positions then bounds what a crash can count
+	// twice to the lines read since, and keeps a crash loop from replaying
+	// the same generations.
+	Checkpoint func()
 	// Implementation defaults to Auto.
 	Implementation Implementation
 }
@@ -91,6 +99,10 @@ type Position struct {
 	Offset   int64  `json:"offset"`
 	Encoding string `json:"encoding,omitempty"`
 	Check    []byte `json:"check,omitempty"`
+	// Modified is the file's last modification time (Unix nanoseconds)
+	// when the position was taken. If the file is gone at restart, the
+	// files rolled over after it are those modified later.
+	Modified int64 `json:"modified,omitempty"`
 }
 
 const (
@@ -169,4 +181,5 @@ func (nopObserver) Missing()              {}
 func (nopObserver) Reopened(string)       {}
 func (nopObserver) ReadError(error)       {}
 func (nopObserver) LineTooLong()          {}
+func (nopObserver) LineDamaged()          {}
 func (nopObserver) Progress(int64, int64) {}

@@ -47,6 +47,7 @@ func TestMain(m *testing.M) {
 type recObserver struct {
 	mu                                           sync.Mutex
 	opened, closed, missing, tooLong, readErrors int
+	damaged                                      int
 	reopens                                      map[string]int
 	errs                                         []error
 	size, offset                                 atomic.Int64
@@ -58,6 +59,7 @@ func (o *recObserver) FileOpened()  { o.mu.Lock(); o.opened++; o.mu.Unlock() }
 func (o *recObserver) FileClosed()  { o.mu.Lock(); o.closed++; o.mu.Unlock() }
 func (o *recObserver) Missing()     { o.mu.Lock(); o.missing++; o.mu.Unlock() }
 func (o *recObserver) LineTooLong() { o.mu.Lock(); o.tooLong++; o.mu.Unlock() }
+func (o *recObserver) LineDamaged() { o.mu.Lock(); o.damaged++; o.mu.Unlock() }
 func (o *recObserver) Reopened(r string) {
 	o.mu.Lock()
 	o.reopens[r]++

@@ -15,11 +15,15 @@ func idOf(fi os.FileInfo) fileID {
 	return fileID{}
 }
 
-// handleIdentity takes identity and size from the open handle (fstat).
+// handleIdentity takes identity and size from the open handle (fstat). A
+// handle that is not a regular file is refused.
 func handleIdentity(f *os.File) (fileID, int64, error) {
 	fi, err := f.Stat()
 	if err != nil {
 		return fileID{}, 0, err
+	}
+	if !fi.Mode().IsRegular() {
+		return fileID{}, 0, notRegular(f.Name(), fi.Mode())
 	}
 	return idOf(fi), fi.Size(), nil
 }
@@ -30,5 +34,9 @@ func statPath(path string) (pathStat, error) {
 	if err != nil {
 		return pathStat{}, err
 	}
-	return pathStat{id: idOf(fi), size: fi.Size(), isDir: fi.IsDir()}, nil
+	st := pathStat{id: idOf(fi), size: fi.Size(), isDir: fi.IsDir()}
+	if !st.isDir && !fi.Mode().IsRegular() {
+		st.irregular = notRegular(path, fi.Mode())
+	}
+	return st, nil
 }

@@ -4,6 +4,7 @@ package follow
 
 import (
 	"errors"
+	"io/fs"
 	"os"
 
 	"golang.org/x/sys/windows"
@@ -11,13 +12,29 @@ import (
 
 // handleIdentity reads volume serial number, file index and size from the
 // open handle. os.Stat by name loads the file index lazily by path, which
-// after a rotation names the new file: never use it for identity.
+// after a rotation names the new file: never use it for identity. A handle
+// that is not a disk file (a pipe or a device) is refused.
 func handleIdentity(f *os.File) (fileID, int64, error) {
+	h := windows.Handle(f.Fd())
+	if err := diskFile(h, f.Name()); err != nil {
+		return fileID{}, 0, err
+	}
 	var fi windows.ByHandleFileInformation
-	if err := windows.GetFileInformationByHandle(windows.Handle(f.Fd()), &fi); err != nil {
+	if err := windows.GetFileInformationByHandle(h, &fi); err != nil {
 		return fileID{}, 0, &os.PathError{Op: "GetFileInformationByHandle", Path: f.Name(), Err: err}
 	}
 	return infoID(&fi), int64(fi.FileSizeHigh)<<32 | int64(fi.FileSizeLow), nil
+}
+
+// diskFile refuses a handle to a pipe or a character device.
+func diskFile(h windows.Handle, path string) error {
+	switch t, _ := windows.GetFileType(h); t {
+	case windows.FILE_TYPE_PIPE:
+		return notRegular(path, fs.ModeNamedPipe)
+	case windows.FILE_TYPE_CHAR:
+		return notRegular(path, fs.ModeDevice|fs.ModeCharDevice)
+	}
+	return nil
 }
 
 func infoID(fi *windows.ByHandleFileInformation) fileID {
@@ -43,11 +60,15 @@ func statPath(path string) (pathStat, error) {
 	defer windows.CloseHandle(h)
 	var fi windows.ByHandleFileInformation
 	if err := windows.GetFileInformationByHandle(h, &fi); err != nil {
+		if derr := diskFile(h, path); derr != nil {
+			return pathStat{irregular: derr}, nil
+		}
 		return pathStat{}, &os.PathError{Op: "stat", Path: path, Err: err}
 	}
 	return pathStat{
-		id:    infoID(&fi),
-		size:  int64(fi.FileSizeHigh)<<32 | int64(fi.FileSizeLow),
-		isDir: fi.FileAttributes&windows.FILE_ATTRIBUTE_DIRECTORY != 0,
+		id:        infoID(&fi),
+		size:      int64(fi.FileSizeHigh)<<32 | int64(fi.FileSizeLow),
+		isDir:     fi.FileAttributes&windows.FILE_ATTRIBUTE_DIRECTORY != 0,
+		irregular: diskFile(h, path),
 	}, nil
 }

@@ -27,13 +27,20 @@ type lineReader struct {
 	skipping   bool // inside an overlong line (or a fragment): discard to its end
 	silent     bool // the skipped bytes are a fragment, not an overlong line
 	consumed   *atomic.Int64
-	obs        Observer
+	obs        lineEvents
 	dec        utf16Decoder
 	tail       [tailLen]byte
 	tailN      int
 }
 
-func newLineReader(maxLine int, consumed *atomic.Int64, obs Observer) lineReader {
+// lineEvents hears what is wrong with the content: a line dropped as too
+// long, or one broken by a stray byte.
+type lineEvents interface {
+	LineTooLong()
+	LineDamaged()
+}
+
+func newLineReader(maxLine int, consumed *atomic.Int64, obs lineEvents) lineReader {
 	return lineReader{maxLine: maxLine, consumed: consumed, obs: obs}
 }
 
@@ -117,7 +124,7 @@ func (lr *lineReader) scan(emit func([]byte)) {
 	unit := lr.enc.unit()
 	for lr.start < lr.end {
 		b := lr.buf[lr.start:lr.end]
-		i := indexNewline(b, lr.enc)
+		i, damaged := indexNewline(b, lr.enc)
 		if i < 0 {
 			if lr.skipping || len(b) > lr.maxLine+2*unit {
 				// Overlong: drop whole code units, keep the consumed offset
@@ -136,6 +143,8 @@ func (lr *lineReader) scan(emit func([]byte)) {
 			} else {
 				lr.obs.LineTooLong()
 			}
+		case damaged:
+			lr.obs.LineDamaged()
 		default:
 			line := trimCR(b[:i], lr.enc)
 			if len(line) > lr.maxLine {

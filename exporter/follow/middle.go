@@ -20,7 +20,10 @@ import (
 //     only after it is done with A; older rolled files were done before);
 //   - content: not a compressed archive of a rolled file.
 //
-// They are read completely, oldest first, before C is read from 0.
+// They are read completely, oldest first, before C is read from 0. The
+// same search finds the generations written while the exporter was
+// stopped (resume.go): there A is the file of the saved position, and the
+// siblings present at start are candidates too.
 
 // compressedMagic: rotators compress old rolled files (logrotate compress,
 // x.log.2.gz); such a file is never a log to read.
@@ -37,6 +40,22 @@ var compressedMagic = [][]byte{
 type heldFile struct {
 	id  fileID
 	mod time.Time
+}
+
+// middleSearch says which siblings can be middle files.
+type middleSearch struct {
+	after   time.Time // last written at or after this (A's last write)
+	exclude fileID    // A
+	all     bool      // siblings present at start are candidates too (a resume)
+}
+
+// middlesSince is where the search for middle files starts: after the file
+// closed last, or nil if none was (nothing can have been missed).
+func (t *tailer) middlesSince() *middleSearch {
+	if t.last.id == (fileID{}) {
+		return nil
+	}
+	return &middleSearch{after: t.last.mod, exclude: t.last.id}
 }
 
 // maxKnown bounds the identities remembered. Forgetting one is safe: a
@@ -74,25 +93,14 @@ func (k *knownFiles) has(id fileID) bool {
 }
 
 // noteKnown records the siblings present at start (historic rolled files):
-// never middle files. Every file read later is added by setFile.
+// never middle files of this run. Every file read later is added by setFile.
 func (t *tailer) noteKnown() {
 	for _, p := range siblings(t.dir, t.base) {
-		if id, ok := siblingID(p); ok {
+		if f, id, _, err := openFile(p); err == nil {
+			f.Close()
 			t.known.add(id)
 		}
 	}
-}
-
-// siblingID reads a sibling's identity from an open handle (Windows needs
-// one; on Unix it is the same as os.Stat).
-func siblingID(p string) (fileID, bool) {
-	f, err := openShared(p)
-	if err != nil {
-		return fileID{}, false
-	}
-	defer f.Close()
-	id, _, err := handleIdentity(f)
-	return id, err == nil
 }
 
 // middleFile is one candidate, open.
@@ -102,20 +110,18 @@ type middleFile struct {
 	mod time.Time
 }
 
-// findMiddles opens the middle files: siblings rolled in and out after
-// last was closed, excluding next (the file now at the path), oldest first.
-func (t *tailer) findMiddles(last heldFile, next fileID) []middleFile {
+// findMiddles opens the middle files that s accepts, excluding next (the
+// file now at the path), oldest first.
+func (t *tailer) findMiddles(s middleSearch, next fileID) []middleFile {
 	var out []middleFile
 	for _, p := range siblings(t.dir, t.base) {
-		f, err := openShared(p)
+		f, id, size, err := openFile(p)
 		if err != nil {
 			continue
 		}
-		id, size, err := handleIdentity(f)
-		fi, serr := f.Stat()
-		known := t.known.has(id)
-		if err != nil || serr != nil || known || id == last.id || id == next || size == 0 ||
-			fi.ModTime().Before(last.mod) || compressed(f) {
+		fi, err := f.Stat()
+		if err != nil || (!s.all && t.known.has(id)) || id == s.exclude || id == next || size == 0 ||
+			fi.ModTime().Before(s.after) || compressed(f) {
 			f.Close()
 			continue
 		}
@@ -140,12 +146,11 @@ func compressed(f *os.File) bool {
 // a rollover (a line split across a rollover joins across them too). It
 // returns false if ctx ended while reading: Position is then in that file,
 // and a restart drains it by identity.
-func (t *tailer) readMiddles(ctx context.Context, emit func([]byte), next fileID) bool {
-	last := t.last
-	if last.id == (fileID{}) {
-		return true // no file was open before: nothing can have been missed
+func (t *tailer) readMiddles(ctx context.Context, emit func([]byte), since *middleSearch, next fileID) bool {
+	if since == nil {
+		return true
 	}
-	mids := t.findMiddles(last, next)
+	mids := t.findMiddles(*since, next)
 	defer func() {
 		for _, m := range mids {
 			if m.f != nil {

@@ -1,7 +1,6 @@
 package follow
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
@@ -37,11 +36,11 @@ func siblings(dir, base string) []string {
 // over while the exporter was stopped).
 func findByIdentity(dir, base, identity string) (*os.File, fileID) {
 	for _, p := range siblings(dir, base) {
-		f, err := openShared(p)
+		f, id, _, err := openFile(p)
 		if err != nil {
 			continue
 		}
-		if id, _, err := handleIdentity(f); err == nil && id.String() == identity {
+		if id.String() == identity {
 			return f, id
 		}
 		f.Close()
@@ -56,17 +55,13 @@ func findCopy(dir, base string, off int64, tail []byte, exclude fileID) *os.File
 	if len(tail) == 0 || off < int64(len(tail)) {
 		return nil
 	}
-	got := make([]byte, len(tail))
 	for _, p := range siblings(dir, base) {
-		f, err := openShared(p)
+		f, id, size, err := openFile(p)
 		if err != nil {
 			continue
 		}
-		id, size, err := handleIdentity(f)
-		if err == nil && id != exclude && size > off {
-			if n, _ := f.ReadAt(got, off-int64(len(tail))); n == len(tail) && bytes.Equal(got, tail) {
-				return f
-			}
+		if id != exclude && size > off && endsWith(f, off, tail) {
+			return f
 		}
 		f.Close()
 	}

@@ -3,7 +3,6 @@ package follow
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -25,8 +24,6 @@ const (
 	// a permission problem and reported as an error, not as a missing file.
 	deniedGrace = 8
 )
-
-var errIsDir = errors.New("is a directory, not a file")
 
 // tailer is the package's own follower (mtail shape). Everything except
 // consumed and the fields under mu belongs to the Run goroutine.
@@ -52,8 +49,12 @@ type tailer struct {
 	switching bool
 	held      Position
 
+	// The state of the path and of the held file, each said once when it
+	// begins and once when it ends, never once per look.
 	missing   bool
-	errMsg    string // current error state: logged and counted once
+	pathErr   string // the path cannot be looked at or opened
+	readErr   string // the held file cannot be read
+	damaged   bool   // a broken UTF-16 line was reported for the held file
 	ticks     int    // timed polls so far
 	goneSince int    // ticks when the held file was last seen missing and not growing; -1: not missing
 	gonePos   int64
@@ -73,7 +74,7 @@ type tailer struct {
 func newTailer(cfg Config) *tailer {
 	t := &tailer{cfg: cfg, log: cfg.Logger.With("path", cfg.Path), obs: cfg.Observer,
 		dir: filepath.Dir(cfg.Path), base: filepath.Base(cfg.Path), goneSince: -1, denied: -1, stat: statPath}
-	t.lr = newLineReader(cfg.MaxLineBytes, &t.consumed, cfg.Observer)
+	t.lr = newLineReader(cfg.MaxLineBytes, &t.consumed, lineReport{t})
 	return t
 }
 
@@ -92,20 +93,19 @@ func (t *tailer) positionLocked() Position {
 	switch {
 	case t.posFile != nil:
 		p.Check = checkBytes(t.posFile, p.Offset)
+		if fi, err := t.posFile.Stat(); err == nil {
+			p.Modified = fi.ModTime().UnixNano()
+		}
 	case t.closed.Identity == p.Identity && t.closed.Offset == p.Offset:
-		p.Check = t.closed.Check
+		p.Check, p.Modified = t.closed.Check, t.closed.Modified
 	}
 	return p
 }
 
 // checkBytes reads the bytes just before off: Position.Check.
 func checkBytes(f *os.File, off int64) []byte {
-	n := min(off, tailLen)
-	if n <= 0 {
-		return nil
-	}
-	b := make([]byte, n)
-	if m, _ := f.ReadAt(b, off-n); int64(m) != n {
+	b := make([]byte, min(off, tailLen))
+	if len(b) == 0 || !readBefore(f, off, b) {
 		return nil
 	}
 	return b
@@ -143,14 +143,12 @@ func (t *tailer) run(ctx context.Context, emit func([]byte)) error {
 	}
 }
 
+// oneShot reads the file from 0 to its end. A path that is not a regular
+// file is an error at once, never a wait. Errors are returned, not
+// reported to the Observer: the caller decides what a failed replay is.
 func (t *tailer) oneShot(ctx context.Context, emit func([]byte)) error {
-	f, err := openShared(t.cfg.Path)
+	f, id, _, err := openFile(t.cfg.Path)
 	if err != nil {
-		return err
-	}
-	id, _, err := handleIdentity(f)
-	if err != nil {
-		f.Close()
 		return err
 	}
 	t.setFile(f, id)
@@ -168,8 +166,7 @@ func (t *tailer) oneShot(ctx context.Context, emit func([]byte)) error {
 			break
 		}
 		if err != nil {
-			t.obs.ReadError(err)
-			return err
+			return err // the caller counts and reports it
 		}
 	}
 	if ctx.Err() == nil {
@@ -193,12 +190,12 @@ func (t *tailer) readToEOF(ctx context.Context, emit func([]byte), verify bool) 
 		// from the middle. (Between this check and the read is a window
 		// of microseconds; filling it would take the writer rewriting the
 		// whole old file in them.)
-		if verify && !t.tailIntact() {
+		if verify && !t.tailIntact(t.lr.tailState()) {
 			t.truncated(ctx, emit)
 		}
 		before := t.lr.tailState()
 		n, err := t.lr.fill(t.file)
-		if n > 0 && verify && !t.stillIntact(before) {
+		if n > 0 && verify && !t.tailIntact(before) {
 			// Truncated (and regrown) between the check and the read: what was read is the
 			// new file's, at our old offset. Forget it and handle the truncation now, from
 			// the copy if there is one.
@@ -213,7 +210,7 @@ func (t *tailer) readToEOF(ctx context.Context, emit func([]byte), verify bool) 
 			t.readFailed(err)
 			return
 		}
-		t.recovered()
+		t.readOK()
 		if n == 0 {
 			break
 		}
@@ -221,88 +218,115 @@ func (t *tailer) readToEOF(ctx context.Context, emit func([]byte), verify bool) 
 	t.obs.Progress(t.consumed.Load(), t.lr.pos)
 }
 
-// atEOF looks at the path after a read returned nothing: rotation,
-// truncation, removal. It reports whether it switched to another file.
+// atEOF looks at the path after a read returned nothing and hands each
+// finding to its case: nothing there (pathGone), no file held (reopen),
+// another file there (rotated), the same file shorter (truncated). It
+// reports whether it switched to another file.
 func (t *tailer) atEOF(ctx context.Context, emit func([]byte)) bool {
 	st, err := t.stat(t.cfg.Path)
-	if !errors.Is(err, errGone) {
-		t.denied = -1
-	} else if t.file == nil {
-		if t.denied < 0 {
-			t.denied = t.ticks
-		}
-		if t.ticks-t.denied >= deniedGrace {
-			t.fail("stat", err)
-			return false
-		}
+	if t.deniedTooLong(err) {
+		t.failPath("stat", err)
+		return false
+	}
+	if err == nil {
+		err = st.usable(t.cfg.Path)
 	}
 	switch {
 	case isGone(err):
-		if t.file != nil {
-			// A delete-pending file (Windows) is closed at once: while we
-			// hold it, the writer cannot create a new file of that name.
-			if !errors.Is(err, errGone) && t.mayStillGrow() {
-				return false
-			}
-			t.readToEOF(ctx, emit, false)
-			if ctx.Err() != nil {
-				return false
-			}
-			t.closeFile()
-			t.log.Info("file removed; waiting for it to reappear")
-		}
-		t.setMissing()
+		t.pathGone(ctx, emit, err)
 		return false
 	case err != nil:
-		t.fail("stat", err)
+		t.failPath("stat", err)
 		return false
-	case st.isDir:
-		t.fail("stat", fmt.Errorf("%s %w", t.cfg.Path, errIsDir))
-		return false
+	case t.file == nil:
+		return t.reopen(ctx, emit, st)
+	case st.id != t.id:
+		return t.rotated(ctx, emit, st)
 	}
-	if t.file == nil {
-		if t.startPending {
-			t.startAt(ctx, emit, st)
-			t.startPending = t.file == nil
-			return t.file != nil
-		}
-		if l := t.lost; l != nil && l.Identity == st.id.String() {
-			if t.open(l.Offset, false) {
-				t.lost = nil
-				t.obs.Reopened(ReasonError)
-			}
-			return t.file != nil
-		}
-		if t.lost == nil {
-			// Back after the file was missing (or on the first look):
-			// what was rolled in and out meanwhile is read first.
-			return t.openNext(ctx, emit, false) && t.file != nil
-		}
-		if t.open(0, false) {
-			t.lost = nil
-			t.obs.Reopened(ReasonError)
-		}
-		return t.file != nil
-	}
-	if st.id != t.id {
-		if st.size == 0 && t.mayStillGrow() {
-			// The writer has not written to the new file yet, so the old
-			// one may still grow: stay on it a while.
-			return false
-		}
-		t.readToEOF(ctx, emit, false) // drain the old file before switching
-		if ctx.Err() != nil {
-			return false // stopped while draining: Position stays in the old file
-		}
-		t.closeFile()
-		return t.openNext(ctx, emit, true) && t.file != nil
-	}
+	t.pathOK()
 	t.goneSince = -1
 	if st.size < t.lr.pos {
 		t.truncated(ctx, emit)
 		return true
 	}
 	return false
+}
+
+// deniedTooLong: access denied (errGone) with no file held that has lasted
+// deniedGrace timed polls is a permission problem, not a delete in progress.
+func (t *tailer) deniedTooLong(err error) bool {
+	if !errors.Is(err, errGone) {
+		t.denied = -1
+		return false
+	}
+	if t.file != nil {
+		return false
+	}
+	if t.denied < 0 {
+		t.denied = t.ticks
+	}
+	return t.ticks-t.denied >= deniedGrace
+}
+
+// pathGone: nothing at the path. A held file is read to its end and closed
+// once it has stopped growing (at once if it is delete-pending: while we
+// hold it, the writer cannot create a new file of that name); then the
+// path is waited for.
+func (t *tailer) pathGone(ctx context.Context, emit func([]byte), err error) {
+	if t.file == nil {
+		t.setMissing("log file missing; waiting for it to appear")
+		return
+	}
+	if !errors.Is(err, errGone) && t.mayStillGrow() {
+		return
+	}
+	t.readToEOF(ctx, emit, false)
+	if ctx.Err() != nil {
+		return
+	}
+	t.closeFile()
+	t.setMissing("file removed; waiting for it to reappear")
+}
+
+// reopen takes up the file at the path when none is held: the start
+// decision if it is still pending, the same file at the same offset after
+// a read error, or else the next file, after the files rolled in and out
+// while the path was missing.
+func (t *tailer) reopen(ctx context.Context, emit func([]byte), st pathStat) bool {
+	if t.startPending {
+		t.startAt(ctx, emit, st)
+		t.startPending = t.file == nil
+		return t.file != nil
+	}
+	if l := t.lost; l != nil {
+		at := int64(0)
+		if l.Identity == st.id.String() {
+			at = l.Offset
+		}
+		if t.open(at, false) {
+			t.lost = nil
+			t.obs.Reopened(ReasonError)
+		}
+		return t.file != nil
+	}
+	return t.openNext(ctx, emit, t.middlesSince(), false) && t.file != nil
+}
+
+// rotated: another file is at the path. The held one is read to its end
+// first, then the files rolled in and out meanwhile, then the new one from
+// 0. While the new file is empty and the held one may still grow (the
+// writer finishing its last lines through its own handle), it waits.
+func (t *tailer) rotated(ctx context.Context, emit func([]byte), st pathStat) bool {
+	t.pathOK()
+	if st.size == 0 && t.mayStillGrow() {
+		return false
+	}
+	t.readToEOF(ctx, emit, false)
+	if ctx.Err() != nil {
+		return false // stopped while draining: Position stays in the old file
+	}
+	t.closeFile()
+	return t.openNext(ctx, emit, t.middlesSince(), true) && t.file != nil
 }
 
 // mayStillGrow: the held file is no longer at the path. Keep reading it
@@ -318,9 +342,9 @@ func (t *tailer) mayStillGrow() bool {
 // open opens the path at offset at. fromEnd means at is the end of a file
 // present at startup: a partial line found there is skipped, not emitted.
 func (t *tailer) open(at int64, fromEnd bool) bool {
-	f, id, size, op, err := t.openPath()
+	f, id, size, err := openFile(t.cfg.Path)
 	if err != nil {
-		t.openFailed(op, err)
+		t.openFailed(err)
 		return false
 	}
 	return t.use(f, id, size, at, fromEnd)
@@ -331,54 +355,43 @@ func (t *tailer) open(at int64, fromEnd bool) bool {
 // (middle.go); the path is opened before they are looked for, so the file
 // it names is excluded by identity, and one rolled away since the look is
 // found among them. It reports whether ctx is still live.
-func (t *tailer) openNext(ctx context.Context, emit func([]byte), rotated bool) bool {
-	f, id, size, op, err := t.openPath()
-	if !t.readMiddles(ctx, emit, id) {
+func (t *tailer) openNext(ctx context.Context, emit func([]byte), since *middleSearch, rotated bool) bool {
+	f, id, size, err := openFile(t.cfg.Path)
+	if !t.readMiddles(ctx, emit, since, id) {
 		if f != nil {
 			f.Close()
 		}
 		return false // stopped: Position is in the middle file
 	}
 	if err != nil {
-		t.openFailed(op, err)
+		t.openFailed(err)
 		return true
 	}
 	if rotated {
 		t.log.Info("file rotated; reading the new file from the start")
 		t.obs.Reopened(ReasonRotated)
+	} else {
+		t.log.Info("log file appeared; reading it from the start")
 	}
 	t.use(f, id, size, 0, false)
 	return true
 }
 
-// openPath opens the path and reads the identity of what it holds.
-func (t *tailer) openPath() (f *os.File, id fileID, size int64, op string, err error) {
-	f, err = openShared(t.cfg.Path)
-	if err != nil {
-		return nil, fileID{}, 0, "open", err
-	}
-	id, size, err = handleIdentity(f) // identity of what we hold, not of the name
-	if err != nil {
-		f.Close()
-		return nil, fileID{}, 0, "stat", err
-	}
-	return f, id, size, "", nil
-}
-
-func (t *tailer) openFailed(op string, err error) {
+func (t *tailer) openFailed(err error) {
 	if isGone(err) {
-		t.setMissing()
+		t.setMissing("log file missing; waiting for it to appear")
 		return
 	}
-	if op == "open" && isLocked(err) {
+	if isLocked(err) {
 		t.backoffLocked()
 	}
-	t.fail(op, err)
+	t.failPath("open", err)
 }
 
 // use starts reading f (just opened at the path) at offset at.
 func (t *tailer) use(f *os.File, id fileID, size int64, at int64, fromEnd bool) bool {
 	t.setFile(f, id)
+	t.pathOK()
 	defer t.settle()
 	t.obs.FileOpened()
 	t.lr.switchFile(0)
@@ -390,7 +403,11 @@ func (t *tailer) use(f *os.File, id fileID, size int64, at int64, fromEnd bool) 
 		at = 0 // shorter than the saved offset: the caller decides what it means
 	}
 	if at > t.lr.pos {
-		at -= (at - t.lr.pos) % int64(t.lr.enc.unit())
+		if fromEnd {
+			// The end may split a code unit; a saved offset is always a
+			// line boundary and is taken as it is.
+			at -= (at - t.lr.pos) % int64(t.lr.enc.unit())
+		}
 		t.seek(at)
 		if fromEnd && !t.endsLine(at) {
 			t.lr.skipping, t.lr.silent = true, true
@@ -436,17 +453,26 @@ func (t *tailer) endsLine(off int64) bool {
 		return true
 	}
 	b := make([]byte, u)
-	if n, _ := t.file.ReadAt(b, off-u); int64(n) != u {
-		return false
-	}
-	return b[0] == '\n' && (u == 1 || b[1] == 0)
+	return readBefore(t.file, off, b) && b[0] == '\n' && (u == 1 || b[1] == 0)
 }
 
-// settle ends a switch begun by setFile: the current file's offset is right.
+// settle ends a switch begun by setFile: the current file's offset is
+// right, so the position is worth saving at once (Config.Checkpoint).
 func (t *tailer) settle() {
 	t.mu.Lock()
+	switched := t.switching
 	t.switching = false
 	t.mu.Unlock()
+	if switched {
+		t.checkpoint()
+	}
+}
+
+// checkpoint asks the caller to save positions now.
+func (t *tailer) checkpoint() {
+	if t.cfg.Checkpoint != nil {
+		t.cfg.Checkpoint()
+	}
 }
 
 func (t *tailer) setFile(f *os.File, id fileID) {
@@ -460,56 +486,71 @@ func (t *tailer) setFile(f *os.File, id fileID) {
 	}
 	t.file, t.id, t.posFile, t.posID = f, id, f, id
 	t.mu.Unlock()
-	t.missing, t.waitLooks, t.backoff = false, 0, 0
-	t.recovered()
-}
-
-// recovered ends an error state, saying so once.
-func (t *tailer) recovered() {
-	if t.errMsg != "" {
-		t.log.Info("log file readable again")
-		t.errMsg = ""
-	}
+	t.missing, t.waitLooks, t.backoff, t.damaged = false, 0, 0, false
 }
 
 func (t *tailer) closeFile() {
 	if t.file == nil {
 		return
 	}
+	var mod int64
 	if fi, err := t.file.Stat(); err == nil {
 		t.last = heldFile{id: t.id, mod: fi.ModTime()}
+		mod = fi.ModTime().UnixNano()
 	}
 	t.mu.Lock()
 	off := t.consumed.Load()
-	t.closed = Position{Identity: t.posID.String(), Offset: off, Check: checkBytes(t.file, off)}
+	t.closed = Position{Identity: t.posID.String(), Offset: off, Check: checkBytes(t.file, off), Modified: mod}
 	t.file.Close()
 	t.file, t.posFile = nil, nil
 	t.mu.Unlock()
 	t.obs.FileClosed()
 }
 
-func (t *tailer) setMissing() {
+// setMissing enters the missing state, saying so once.
+func (t *tailer) setMissing(msg string) {
 	if t.missing {
 		return
 	}
 	t.missing = true
-	t.errMsg = ""
+	t.pathErr = ""
 	t.obs.FileClosed()
 	t.obs.Missing()
-	t.log.Info("log file missing; waiting for it to appear")
+	t.log.Info(msg)
 }
 
-// fail records an error state: logged and counted once per state, retried
-// on every look.
-func (t *tailer) fail(op string, err error) {
+// failPath records that the path cannot be looked at or opened: logged and
+// counted when the state begins or the error changes, retried on every look.
+func (t *tailer) failPath(op string, err error) {
 	t.missing = false
+	t.report(&t.pathErr, op, err)
+}
+
+// report enters the error state *state, once per distinct error.
+func (t *tailer) report(state *string, op string, err error) {
 	msg := op + ": " + err.Error()
-	if msg == t.errMsg {
+	if msg == *state {
 		return
 	}
-	t.errMsg = msg
+	*state = msg
 	t.obs.ReadError(err)
 	t.log.Warn("cannot read log file; retrying", "op", op, "err", err)
+}
+
+// pathOK ends a path error state, saying so once.
+func (t *tailer) pathOK() {
+	if t.pathErr != "" {
+		t.log.Info("log file readable again")
+		t.pathErr = ""
+	}
+}
+
+// readOK ends a read error state, saying so once.
+func (t *tailer) readOK() {
+	if t.readErr != "" {
+		t.log.Info("log file readable again")
+		t.readErr = ""
+	}
 }
 
 // readFailed closes the handle after a read error; the same file is resumed
@@ -517,15 +558,32 @@ func (t *tailer) fail(op string, err error) {
 func (t *tailer) readFailed(err error) {
 	if isLocked(err) {
 		t.backoffLocked()
-		t.fail("read", err)
+		t.report(&t.readErr, "read", err)
 		return
 	}
 	t.lost = &Position{Identity: t.id.String(), Offset: t.lr.pos}
 	t.closeFile()
-	t.fail("read", err)
+	t.report(&t.readErr, "read", err)
 }
 
 func (t *tailer) backoffLocked() {
 	t.backoff = min(max(1, 2*t.backoff), maxBackoff)
 	t.waitLooks = t.backoff
+}
+
+// lineReport logs what the line reader finds wrong in the content and
+// passes it on to the Observer, which counts it.
+type lineReport struct{ t *tailer }
+
+func (r lineReport) LineTooLong() {
+	r.t.log.Warn("skipped a line longer than the line length cap", "max_bytes", r.t.cfg.MaxLineBytes)
+	r.t.obs.LineTooLong()
+}
+
+func (r lineReport) LineDamaged() {
+	if !r.t.damaged {
+		r.t.damaged = true
+		r.t.log.Warn("UTF-16 line broken by a stray byte; dropped it and read on from its line ending (said once per file)")
+	}
+	r.t.obs.LineDamaged()
 }

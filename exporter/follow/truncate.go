@@ -1,34 +1,16 @@
 package follow
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"os"
 )
 
-// tailIntact re-reads the last bytes before our offset: if they changed or
-// are gone, the file was truncated, even if it has regrown past our offset
-// (a size comparison alone misses that).
-func (t *tailer) tailIntact() bool {
-	n := t.lr.tailN
-	if n == 0 || t.lr.pos < int64(n) {
-		return true
-	}
-	var b [tailLen]byte
-	m, _ := t.file.ReadAt(b[:n], t.lr.pos-int64(n))
-	return m == n && bytes.Equal(b[:n], t.lr.tail[:n])
-}
-
-// stillIntact is tailIntact for the bytes that were before a read that has just been
-// made: if they changed, the file was truncated before the read, not after it.
-func (t *tailer) stillIntact(before tailState) bool {
-	if before.n == 0 || before.pos < int64(before.n) {
-		return true
-	}
-	var b [tailLen]byte
-	m, _ := t.file.ReadAt(b[:before.n], before.pos-int64(before.n))
-	return m == before.n && bytes.Equal(b[:before.n], before.tail[:before.n])
+// tailIntact re-reads the bytes that were just before the offset of state
+// s: if they changed or are gone, the file was truncated, even if it has
+// regrown past that offset (a size comparison alone misses that).
+func (t *tailer) tailIntact(s tailState) bool {
+	return endsWith(t.file, s.pos, s.tail[:s.n])
 }
 
 // truncated handles copy-and-truncate: lines written after our last read
@@ -57,7 +39,8 @@ func (t *tailer) truncated(ctx context.Context, emit func([]byte)) {
 	t.restart()
 }
 
-// restart reads the current file again from its start.
+// restart reads the current file again from its start, and has that
+// position saved at once.
 func (t *tailer) restart() {
 	t.lr.switchFile(0)
 	t.consumed.Store(0)
@@ -66,6 +49,7 @@ func (t *tailer) restart() {
 		return
 	}
 	t.sniff()
+	t.checkpoint()
 }
 
 // readerAt reads f from off without moving f's own offset.
