@@ -41,7 +41,7 @@ func TestPositionsKeepLogsNotSeenThisRun(t *testing.T) {
 	go func() { done <- e.Run(ctx) }()
 	// Stop once the present log has been read to its end (whatever the machine's speed).
 	deadline := time.Now().Add(10 * time.Second)
-	for e.followers[0].Position().Offset == 0 && time.Now().Before(deadline) {
+	for e.logs[0].follower.Position().Offset == 0 && time.Now().Before(deadline) {
 		time.Sleep(5 * time.Millisecond)
 	}
 	cancel()
