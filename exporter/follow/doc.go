@@ -7,8 +7,8 @@
 // about rotation and truncation only at end of file, after draining the
 // handle it holds. File identity always comes from the open handle.
 //
-// Two implementations serve the same Run/emit contract: the package's own
-// follower and an adapter over github.com/nxadm/tail. The rotation matrix in
-// follow_matrix_test.go runs against both; New picks the one the matrix
-// proves for the configured mode (see Implementation).
+// The rotation matrix in follow_matrix_test.go runs against this follower
+// and, in the tests only, against an adapter over github.com/nxadm/tail
+// serving the same Run/emit contract: the measured reason the package
+// follows files itself. The production binary does not link nxadm/tail.
 package follow

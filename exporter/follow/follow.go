@@ -3,6 +3,7 @@ package follow
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"time"
 )
@@ -32,22 +33,17 @@ type Implementation int
 
 const (
 	// Auto lets New choose what the rotation matrix proves for the mode:
-	// today always Own (see README, reliability section).
+	// today always Own.
 	Auto Implementation = iota
-	// Own is this package's follower (mtail shape).
+	// Own is this package's follower (mtail shape). The rotation matrix
+	// also runs over an adapter of github.com/nxadm/tail, in the tests only,
+	// as the measured reason this package follows files itself.
 	Own
-	// Nxadm wraps github.com/nxadm/tail v1.4.11 with the documented
-	// workarounds. It cannot decode UTF-16, resume by identity, bound memory
-	// on long lines, or drain a renamed file in poll mode.
-	Nxadm
 )
 
 func (i Implementation) String() string {
-	switch i {
-	case Own:
+	if i == Own {
 		return "own"
-	case Nxadm:
-		return "nxadm"
 	}
 	return "auto"
 }
@@ -127,6 +123,16 @@ func New(cfg Config) (*Follower, error) {
 	if cfg.Path == "" {
 		return nil, errors.New("follow: empty path")
 	}
+	cfg = cfg.withDefaults()
+	switch cfg.Implementation {
+	case Auto, Own:
+		return &Follower{impl: choose(cfg), r: newTailer(cfg)}, nil
+	}
+	return nil, fmt.Errorf("follow: unknown implementation %d", cfg.Implementation)
+}
+
+// withDefaults fills what cfg leaves at zero.
+func (cfg Config) withDefaults() Config {
 	if cfg.PollInterval <= 0 {
 		cfg.PollInterval = defaultPollInterval
 	}
@@ -139,18 +145,7 @@ func New(cfg Config) (*Follower, error) {
 	if cfg.Observer == nil {
 		cfg.Observer = nopObserver{}
 	}
-	impl := cfg.Implementation
-	if impl == Auto {
-		impl = choose(cfg)
-	}
-	f := &Follower{impl: impl}
-	switch impl {
-	case Nxadm:
-		f.r = newNxadm(cfg)
-	default:
-		f.r = newTailer(cfg)
-	}
-	return f, nil
+	return cfg
 }
 
 // choose is what the matrix proves (follow_matrix_test.go): nxadm/tail loses

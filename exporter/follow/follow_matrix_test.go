@@ -248,13 +248,14 @@ func waitAll(r *running, impl Implementation, n int) {
 
 // TestMatrixNxadm runs the same matrix over nxadm/tail v1.4.11. Where the
 // loss is structural the test asserts it, so a fixed nxadm/tail shows up
-// here (then revisit choose in follow.go and the README). Where the loss
+// here (then revisit choose in follow.go and docs/reliability.md). Where the loss
 // depends on timing (notify mode, bursts) the cell reports what this run
 // measured and is skipped, with the reason.
 func TestMatrixNxadm(t *testing.T) {
 	if testing.Short() {
-		t.Skip("the nxadm/tail matrix documents a library we do not use by default")
+		t.Skip("the nxadm/tail matrix documents a library we do not use")
 	}
+	needNxadm(t)
 	for _, rot := range rotations {
 		for _, poll := range modes {
 			for _, c := range contents {
@@ -267,7 +268,7 @@ func TestMatrixNxadm(t *testing.T) {
 					defect := res.lost+res.doubled+res.bad > 0
 					if why := nxadmStructural(rot, poll, c); why != "" {
 						if !defect {
-							t.Errorf("nxadm/tail passed a cell it was measured to fail (%s): revisit choose() and the README", why)
+							t.Errorf("nxadm/tail passed a cell it was measured to fail (%s): revisit choose() and docs/reliability.md", why)
 						}
 						t.Logf("known nxadm/tail defect (%s): %s", why, measured)
 						return

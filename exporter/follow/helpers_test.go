@@ -129,7 +129,7 @@ func startHooked(t *testing.T, cfg Config, hook func(*tailer)) *running {
 		// Shown only when the test fails (or with -v).
 		cfg.Logger = slog.New(slog.NewTextHandler(testLog{t}, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
-	f, err := New(cfg)
+	f, err := newFollower(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

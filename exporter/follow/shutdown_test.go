@@ -18,11 +18,14 @@ func TestShutdown(t *testing.T) {
 	for _, impl := range []Implementation{Own, Nxadm} {
 		for _, poll := range modes {
 			for _, busy := range []bool{false, true} {
-				name := impl.String() + "/" + modeName(poll)
+				name := implName(impl) + "/" + modeName(poll)
 				if busy {
 					name += "/mid-read"
 				}
 				t.Run(name, func(t *testing.T) {
+					if impl == Nxadm {
+						needNxadm(t)
+					}
 					defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 					path := tempLog(t)
 					w := newWriter(t, path, cBurst)
@@ -54,7 +57,10 @@ func TestShutdown(t *testing.T) {
 func TestOneShot(t *testing.T) {
 	for _, impl := range []Implementation{Own, Nxadm} {
 		for _, c := range []content{cCRLF, cBOM, cUTF16, cPartial} {
-			t.Run(impl.String()+"/"+string(c), func(t *testing.T) {
+			t.Run(implName(impl)+"/"+string(c), func(t *testing.T) {
+				if impl == Nxadm {
+					needNxadm(t)
+				}
 				if impl == Nxadm && c == cUTF16 {
 					t.Skip("nxadm/tail does not decode UTF-16 (§2.3 bug 3)")
 				}

@@ -9,9 +9,42 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"testing"
 
 	"github.com/nxadm/tail"
 )
+
+// Nxadm selects the adapter over github.com/nxadm/tail below. It exists in
+// the tests only: the rotation matrix measures it against the own follower.
+const Nxadm Implementation = -1
+
+// nxadmEnv turns the nxadm half of the tests on (.ci/run sets it): it waits
+// on nxadm's own timer and takes most of the package's test time.
+const nxadmEnv = "AZUREMFA_TEST_NXADM"
+
+// needNxadm skips a test of the nxadm adapter unless nxadmEnv is set.
+func needNxadm(t *testing.T) {
+	t.Helper()
+	if os.Getenv(nxadmEnv) == "" {
+		t.Skipf("the nxadm/tail half of the matrix runs with %s=1 (as .ci/run does)", nxadmEnv)
+	}
+}
+
+// newFollower is New, and the nxadm adapter for Implementation Nxadm.
+func newFollower(cfg Config) (*Follower, error) {
+	if cfg.Implementation != Nxadm {
+		return New(cfg)
+	}
+	return &Follower{impl: Nxadm, r: newNxadm(cfg.withDefaults())}, nil
+}
+
+// implName names an implementation in test names.
+func implName(i Implementation) string {
+	if i == Nxadm {
+		return "nxadm"
+	}
+	return i.String()
+}
 
 // nxadmFollower serves the Run/emit contract over github.com/nxadm/tail
 // v1.4.11, configured as ecosystem.md §2.3 prescribes: CompleteLines (bug 1),
