@@ -95,12 +95,10 @@ func (k *knownFiles) has(id fileID) bool {
 // noteKnown records the siblings present at start (historic rolled files):
 // never middle files of this run. Every file read later is added by setFile.
 func (t *tailer) noteKnown() {
-	for _, p := range siblings(t.dir, t.base) {
-		if f, id, _, err := openFile(p); err == nil {
-			f.Close()
-			t.known.add(id)
-		}
-	}
+	eachSibling(t.dir, t.base, func(_ *os.File, id fileID, _ int64) (bool, bool) {
+		t.known.add(id)
+		return false, false
+	})
 }
 
 // middleFile is one candidate, open.
@@ -114,19 +112,15 @@ type middleFile struct {
 // file now at the path), oldest first.
 func (t *tailer) findMiddles(s middleSearch, next fileID) []middleFile {
 	var out []middleFile
-	for _, p := range siblings(t.dir, t.base) {
-		f, id, size, err := openFile(p)
-		if err != nil {
-			continue
-		}
+	eachSibling(t.dir, t.base, func(f *os.File, id fileID, size int64) (bool, bool) {
 		fi, err := f.Stat()
 		if err != nil || (!s.all && t.known.has(id)) || id == s.exclude || id == next || size == 0 ||
 			fi.ModTime().Before(s.after) || compressed(f) {
-			f.Close()
-			continue
+			return false, false
 		}
 		out = append(out, middleFile{f: f, id: id, mod: fi.ModTime()})
-	}
+		return true, false
+	})
 	slices.SortStableFunc(out, func(a, b middleFile) int { return a.mod.Compare(b.mod) })
 	return out
 }

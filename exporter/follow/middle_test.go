@@ -84,3 +84,27 @@ func TestMiddleFilesNotReadAgain(t *testing.T) {
 		})
 	}
 }
+
+// TestMiddleFileUnderTwoNames: a middle file seen under two names (a rotator renaming files
+// while they are searched, or a hard link) is read once.
+func TestMiddleFileUnderTwoNames(t *testing.T) {
+	path := tempLog(t)
+	w := newWriter(t, path, cCRLF)
+	defer w.close()
+	w.lines(5)
+	r := start(t, Config{Path: path, Poll: true, FromStart: true})
+	r.waitLines(5)
+	rotate(t, w, rRename, false)
+	w.lines(4)
+	rotate(t, w, rRename, false) // the middle file is now x.log.1
+	if err := os.Link(path+".1", path+".1-copy"); err != nil {
+		t.Skip("no hard links here:", err)
+	}
+	w.lines(3)
+	r.waitLines(w.next)
+	r.look()
+	r.look()
+	if lost, doubled, bad := check(t, r.got(), w, nil); lost+doubled+bad != 0 {
+		t.Errorf("lost %d, doubled %d, corrupt %d", lost, doubled, bad)
+	}
+}
