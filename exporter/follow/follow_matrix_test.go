@@ -8,7 +8,7 @@ import (
 	"time"
 )
 
-// The rotation matrix (issue 5): rotation style × watch mode × content, run
+// The rotation matrix: rotation style × watch mode × content, run
 // against both implementations. In every cell a writer numbers its lines
 // and the check demands every line exactly once, in order.
 
@@ -285,12 +285,12 @@ func TestMatrixNxadm(t *testing.T) {
 
 // nxadmStructural names the defect that makes nxadm/tail fail a cell every
 // time, or "" where its failures depend on timing: in poll mode it loses
-// what was written after its last poll and before the rollover (§2.3 bugs
-// 4 and 5), which in this matrix is nearly every run but not all.
+// what was written after its last poll and before the rollover (it closes
+// the old handle without reading it to its end), which in this matrix is nearly every run but not all.
 func nxadmStructural(rot rotation, _ bool, c content) string {
 	switch {
 	case c == cUTF16:
-		return "UTF-16 not decoded: lines split on byte 0x0A (§2.3 bug 3)"
+		return "UTF-16 not decoded: lines split on byte 0x0A"
 	case rot == rStopped:
 		return "no resume by file identity: the rolled-over file is not drained"
 	}

@@ -47,13 +47,15 @@ func implName(i Implementation) string {
 }
 
 // nxadmFollower serves the Run/emit contract over github.com/nxadm/tail
-// v1.4.11, configured as ecosystem.md §2.3 prescribes: CompleteLines (bug 1),
-// Follow with ReOpen (bug 6), MustExist false, no RateLimiter (bug 11), a
-// slog adapter as Logger (bug 12), CR stripped here (bug 2), drain-then-Stop
-// on shutdown (bug 8). What it cannot do: decode UTF-16 (bug 3), drain a
-// renamed file in poll mode (bug 4), see a truncation that regrew within one
-// poll (bug 5), give exact offsets or identities (bug 10), bound memory on
-// a long line (its line buffer grows without limit).
+// v1.4.11, with every workaround its known defects call for: CompleteLines
+// (else a partial line is emitted as a whole one), Follow with ReOpen (else a
+// rotation ends the tail), MustExist false, no RateLimiter (it drops lines),
+// a slog adapter as Logger (its default writes to stderr), CR stripped here
+// (it keeps it), drain-then-Stop on shutdown (Stop deadlocks while nobody
+// reads Lines). What it cannot do: decode UTF-16, drain a renamed file in
+// poll mode, see a truncation that regrew within one poll, give exact
+// offsets or identities, bound memory on a long line (its line buffer grows
+// without limit).
 type nxadmFollower struct {
 	cfg      Config
 	log      *slog.Logger
@@ -110,7 +112,7 @@ func (n *nxadmFollower) run(ctx context.Context, emit func([]byte)) error {
 		return err
 	}
 	defer func() {
-		// Stop deadlocks while nobody reads Lines (bug 8): drain first.
+		// Stop deadlocks while nobody reads Lines: drain first.
 		go func() {
 			for range t.Lines {
 			}

@@ -24,8 +24,8 @@ const nxadmPoll = 10 * time.Millisecond
 
 func TestMain(m *testing.M) {
 	watch.POLL_DURATION = nxadmPoll // before any nxadm goroutine exists
-	// nxadm/tail keeps one process-wide inotify watcher for ever (ecosystem.md
-	// §2.3 bug 7): start it now so that IgnoreCurrent excludes exactly its
+	// nxadm/tail keeps one process-wide inotify watcher for ever: start it
+	// now so that IgnoreCurrent excludes exactly its
 	// goroutines and a leak of our own fsnotify watcher still shows.
 	dir, err := os.MkdirTemp("", "follow-warmup")
 	if err != nil {

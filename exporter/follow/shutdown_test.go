@@ -62,7 +62,7 @@ func TestOneShot(t *testing.T) {
 					needNxadm(t)
 				}
 				if impl == Nxadm && c == cUTF16 {
-					t.Skip("nxadm/tail does not decode UTF-16 (§2.3 bug 3)")
+					t.Skip("nxadm/tail does not decode UTF-16")
 				}
 				path := tempLog(t)
 				w := newWriter(t, path, c)
