@@ -4,6 +4,7 @@ package exporter
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -13,6 +14,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	"github.com/prometheus/common/promslog"
+
+	"github.com/azuremfa/azuremfa_exporter/exporter/follow"
 )
 
 // TestOneShotFIFO: replaying a log whose path is a FIFO is an error for that log, counted,
@@ -46,5 +49,57 @@ func TestOneShotFIFO(t *testing.T) {
 	}
 	if n := testutil.ToFloat64(e.logs[0].metrics.lines); n == 0 {
 		t.Errorf("the radius log was not replayed")
+	}
+}
+
+// TestSIGTERMWithFIFOLog: the real binary with a FIFO configured as one log refuses it (one
+// read error, never a blocked open), follows the other, and on SIGTERM exits promptly with
+// the other log's position saved.
+func TestSIGTERMWithFIFOLog(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the real binary")
+	}
+	dir := t.TempDir()
+	radius := filepath.Join(dir, "MultiFactorAuthRadiusSvc.log")
+	fifo := filepath.Join(dir, "MultiFactorAuthIisNm.log")
+	positions := filepath.Join(dir, "positions.json")
+	appendTo(t, radius, radiusLines(0, 3))
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	x := startBinary(t, buildExporter(t), "--mfa.radius-log="+radius, "--mfa.iis-log="+fifo, "--tail.from-start",
+		"--tail.positions-file="+positions, "--tail.poll", "--tail.poll-interval=10ms")
+	if got := x.waitCount(t, 3); got != 3 {
+		t.Fatalf("radius lines %d, want 3\n%s", got, x.logs())
+	}
+	waitUntil(t, "the FIFO refused", func() bool {
+		return x.scrape(`azuremfa_exporter_log_read_errors_total{log="iis"}`) == 1
+	})
+	if err := x.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	sent := time.Now()
+	defer func() { t.Logf("exited %v after SIGTERM", time.Since(sent)) }()
+	done := make(chan error, 1)
+	go func() { done <- x.cmd.Wait() }()
+	select {
+	case err := <-done:
+		x.dead = true
+		if err != nil {
+			t.Fatalf("exit after SIGTERM: %v\n%s", err, x.logs())
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatalf("still running after SIGTERM\n%s", x.logs())
+	}
+	ps, err := follow.LoadPositions(positions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, _ := os.Stat(radius)
+	if p := ps[radius]; p.Offset != st.Size() {
+		t.Errorf("radius saved at %d, want its end %d", p.Offset, st.Size())
+	}
+	if !strings.Contains(x.logs(), "not a regular file") {
+		t.Errorf("the FIFO was not reported:\n%s", x.logs())
 	}
 }

@@ -1,6 +1,7 @@
 package follow
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"sync/atomic"
@@ -116,5 +117,65 @@ func TestCheckpointAfterResumeAndRollover(t *testing.T) {
 	r2.look()
 	if calls.Load() == before {
 		t.Errorf("no checkpoint after a rollover")
+	}
+}
+
+// TestStopDuringMiddleFile: a stop that arrives while a middle file is being read leaves the
+// position in that file; a restart finds it by identity, finishes it and reads on.
+func TestStopDuringMiddleFile(t *testing.T) {
+	path := tempLog(t)
+	w := newWriter(t, path, cCRLF)
+	defer w.close()
+	w.lines(5)
+	cfg := Config{Path: path, Poll: true, FromStart: true}
+	wake := make(chan struct{})
+	cfg.Wake = wake
+	f, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var got []string
+	var middleFirst atomic.Int64
+	middleFirst.Store(-1)
+	done := make(chan error, 1)
+	go func() {
+		done <- f.Run(ctx, func(b []byte) {
+			got = append(got, string(b))
+			if int64(len(got)) == middleFirst.Load()+1 {
+				cancel() // the first line of the middle file: stop now
+			}
+		})
+	}()
+	wake <- struct{}{} // one look done: the 5 lines are read
+	wake <- struct{}{}
+	rotate(t, w, rRename, false)
+	middleFirst.Store(int64(w.next))
+	w.lines(4)
+	rotate(t, w, rRename, false) // the middle file is at .1 now, never looked at
+	w.lines(3)
+	for stopped := false; !stopped; {
+		select {
+		case wake <- struct{}{}:
+		case err := <-done:
+			if err != nil {
+				t.Fatal(err)
+			}
+			stopped = true
+		}
+	}
+	middleID, err := statPath(path + ".1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := f.Position(); p.Identity != middleID.id.String() {
+		t.Fatalf("stopped in the middle file, position %+v; want in it (%s)", p, middleID.id)
+	}
+	r2 := restart(t, &running{t: t, f: f, ended: true}, Config{Path: path, Poll: true, FromStart: true})
+	r2.waitLines(w.next - len(got))
+	r2.look()
+	if lost, doubled, bad := check(t, append(got, r2.got()...), w, nil); lost+doubled+bad != 0 {
+		t.Errorf("lost %d, doubled %d, corrupt %d", lost, doubled, bad)
 	}
 }
