@@ -226,6 +226,22 @@ func TestPositionsWrittenOnlyWhenMoved(t *testing.T) {
 	if after, _ := os.Stat(positions); os.SameFile(before, after) {
 		t.Errorf("the positions file was not written after the offset moved")
 	}
+	r.stop(t)
+
+	// A restart with nothing new to read writes nothing either.
+	before, _ = os.Stat(positions)
+	again := startExporter(t, Config{
+		Logs:   []LogFile{{Name: LogRadius, Path: radius}},
+		Follow: FollowConfig{PositionsFile: positions, PositionsInterval: time.Hour},
+	})
+	waitUntil(t, "the log opened", func() bool { return testutil.ToFloat64(again.e.logs[0].metrics.fileOpen) == 1 })
+	if err := again.e.SavePositions(); err != nil {
+		t.Fatal(err)
+	}
+	again.stop(t)
+	if after, _ := os.Stat(positions); !os.SameFile(before, after) {
+		t.Errorf("a restart that read nothing wrote the positions file")
+	}
 }
 
 // TestOneFileUnderTwoNames: two log names for one file are refused, however the paths are

@@ -45,6 +45,7 @@ func loadPositions(path string, logs []*followedLog, logger *slog.Logger) *posit
 	left := map[string]follow.Position{}
 	for _, s := range saved {
 		left[positionKey(s.Path)] = s
+		p.last = append(p.last, s) // what the file holds: a first save that would write the same is skipped
 	}
 	for _, l := range logs {
 		if s, ok := left[l.key]; ok {
@@ -132,7 +133,7 @@ func (p *positions) save(logs []*followedLog) error {
 		ps = append(ps, pos)
 	}
 	ps = append(ps, p.extra...)
-	if p.last != nil && slices.EqualFunc(ps, p.last, samePosition) {
+	if p.last != nil && samePositions(ps, p.last) {
 		return nil
 	}
 	if err := follow.SavePositions(p.path, ps); err != nil {
@@ -140,6 +141,23 @@ func (p *positions) save(logs []*followedLog) error {
 	}
 	p.last = ps
 	return nil
+}
+
+// samePositions: a and b hold the same entries, in any order.
+func samePositions(a, b []follow.Position) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	byPath := make(map[string]follow.Position, len(b))
+	for _, p := range b {
+		byPath[p.Path] = p
+	}
+	for _, p := range a {
+		if q, ok := byPath[p.Path]; !ok || !samePosition(p, q) {
+			return false
+		}
+	}
+	return true
 }
 
 // samePosition: a ≡ b for the positions file (the file's modification time alone moving is
