@@ -9,6 +9,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
+
+	"github.com/azuremfa/azuremfa_exporter/exporter/follow"
 )
 
 // Why a log is not followed, as LogStatus.Waiting says it.
@@ -53,7 +55,7 @@ func (e *Exporter) Status() []LogStatus {
 			s.LastEntry = time.Unix(int64(sec), int64(frac*1e9)).UTC()
 		}
 		if !s.Followed {
-			s.Waiting = waitingReason(l.Path, os.Stat, probeOpen)
+			s.Waiting = waitingReason(l.Path, os.Stat, follow.Probe)
 		}
 		out[i] = s
 	}

@@ -3,9 +3,11 @@ package exporter
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -87,25 +89,29 @@ func TestStatus(t *testing.T) {
 		<-done
 	}()
 
-	var got []LogStatus
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
-		got = e.Status()
-		if got[0].Lines == 4 && got[2].ReadErrors > 0 {
-			break
-		}
-	}
 	want := []LogStatus{
 		{Name: LogRadius, Path: radius, Followed: true, Lines: 4, Malformed: 1,
 			LastEntry: time.Date(2017, 2, 14, 2, 57, 24, 600871000, time.UTC)},
 		{Name: LogIIS, Path: cfg.Logs[1].Path, Waiting: WaitingMissing},
 		{Name: LogService, Path: notAFile, Waiting: WaitingNotRegular, ReadErrors: 1},
 	}
-	for i := range want {
-		g, w := got[i], want[i]
-		if g.Name != w.Name || g.Path != w.Path || g.Followed != w.Followed || g.Waiting != w.Waiting ||
-			g.Lines != w.Lines || g.Malformed != w.Malformed || g.ReadErrors != w.ReadErrors ||
-			g.LastEntry.Sub(w.LastEntry).Abs() > time.Microsecond {
-			t.Errorf("log %s:\n got %+v\nwant %+v", w.Name, g, w)
+	// The follower counts a line in steps (read, then malformed, then its time), so the
+	// status is polled until it all agrees, or the deadline passes.
+	var diffs []string
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		diffs = diffs[:0]
+		got := e.Status()
+		for i := range want {
+			g, w := got[i], want[i]
+			if g.Name != w.Name || g.Path != w.Path || g.Followed != w.Followed || g.Waiting != w.Waiting ||
+				g.Lines != w.Lines || g.Malformed != w.Malformed || g.ReadErrors != w.ReadErrors ||
+				g.LastEntry.Sub(w.LastEntry).Abs() > time.Microsecond {
+				diffs = append(diffs, fmt.Sprintf("log %s:\n got %+v\nwant %+v", w.Name, g, w))
+			}
+		}
+		if len(diffs) == 0 {
+			return
 		}
 	}
+	t.Error(strings.Join(diffs, "\n"))
 }

@@ -88,6 +88,17 @@ func openFile(path string) (*os.File, fileID, int64, error) {
 	return f, id, size, nil
 }
 
+// Probe opens path as the follower opens it (shared, never blocking, a
+// non-regular file refused) and closes it at once: whether it can be read
+// now. For people asking why a log is not followed.
+func Probe(path string) error {
+	f, _, _, err := openFile(path)
+	if err != nil {
+		return err
+	}
+	return f.Close()
+}
+
 // PathIdentity is the identity of the file at path now (device and inode,
 // or volume and file index on Windows), whatever the spelling of the path
 // or the symbolic links on the way: two paths with the same identity name
