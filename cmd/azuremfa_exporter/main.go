@@ -51,6 +51,7 @@ var logFileNames = []struct{ name, file string }{
 }
 
 func main() {
+	stampVersion()
 	os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
 }
 
