@@ -46,8 +46,9 @@ LDFLAGS := -s -w \
 # or a source tarball gives the same bytes as one from a clone.
 GOBUILD := CGO_ENABLED=0 $(GO) build -trimpath -buildvcs=false -ldflags '$(LDFLAGS)'
 
-# What the archives hold besides the binary.
-DOCS := README.md $(wildcard LICENSE)
+# What the archives hold besides the binary: the docs the README links to, the dashboards and
+# rules, and the systemd unit (Linux) or the flags file template (Windows).
+DOCS := README.md $(wildcard LICENSE CHANGELOG.md SECURITY.md docs/*.md docs/*.png docs/runbooks/*.md)
 DASHBOARDS := $(wildcard dashboards/*.json) $(filter-out %_test.yml,$(wildcard dashboards/rules/*.yml))
 UNIT := packaging/systemd/$(NAME).service
 
