@@ -92,7 +92,8 @@ $(RELTOOL): FORCE
 # archive OUT BINARY EXTRA...: the binary, the docs, the dashboards and EXTRA in one folder
 # named like the archive.
 define archive
-$(RELTOOL) archive $(1) $(patsubst %.zip,%,$(patsubst %.tar.gz,%,$(notdir $(1)))) $(SOURCE_DATE_EPOCH) \
+@echo "archive $(1)"
+@$(RELTOOL) archive $(1) $(patsubst %.zip,%,$(patsubst %.tar.gz,%,$(notdir $(1)))) $(SOURCE_DATE_EPOCH) \
 	$(2) $(foreach f,$(DOCS) $(DASHBOARDS),$(f)=$(f)) $(3)
 endef
 
