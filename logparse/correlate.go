@@ -351,20 +351,26 @@ func (c *Correlator) release(i int32) {
 	c.used--
 }
 
-// logNanos is t in nanoseconds since 1970, clamped to ±2^61 (years 1897 to 2043) so that the
-// difference of two of them, and the first line's against the initial clock, never overflows.
-// Cheaper than time.Time arithmetic on every line; times beyond the range (garbage) all count
-// as its ends.
+// logNanos is t in nanoseconds since 2085-01-01 UTC, clamped to ±(2^62 - 2^59), for cheap
+// arithmetic on every line. ParseLine accepts times in MinYear..MaxYear only, about 115 years
+// either side of 2085; the clamp holds about 127 years either side (1957 to 2212), so every
+// accepted time is exact, and the difference of two clamped values, or of one against the
+// initial clock (-2^62), stays within int64. Times beyond the clamp (an Entry built by hand)
+// all count as its ends.
 func logNanos(t time.Time) int64 {
-	const limit = 1 << 61
-	s := t.Unix()
+	const (
+		epoch = 3629145600 // 2085-01-01T00:00:00Z in Unix seconds: the middle of the accepted years
+		limit = 1<<62 - 1<<59
+		span  = limit / int64(time.Second)
+	)
+	u := t.Unix()
 	switch {
-	case s >= limit/int64(time.Second):
+	case u >= epoch+span:
 		return limit
-	case s <= -limit/int64(time.Second):
+	case u <= epoch-span:
 		return -limit
 	}
-	return s*int64(time.Second) + int64(t.Nanosecond())
+	return (u-epoch)*int64(time.Second) + int64(t.Nanosecond())
 }
 
 // none marks the end of an order.

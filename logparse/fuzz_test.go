@@ -22,6 +22,8 @@ var (
 	fuzzPipeLayout = regexp.MustCompile(`(?s)^\x{FEFF}?(` + fuzzISOTime + `)\|[^|\t ]+\|\d{1,10}\|\d{1,10}\|[^|\t ]+\|.*$`)
 	fuzz3339Layout = regexp.MustCompile(`(?s)^\x{FEFF}?(` + fuzzISOTime + `)` + fuzzSysTail)
 	fuzz3164Layout = regexp.MustCompile(`(?s)^\x{FEFF}?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (?: \d|\d\d|\d) \d\d:\d\d:\d\d` + fuzzSysTail)
+	// An ISO time and the separator of the pipe or the RFC 3339 syslog layout.
+	fuzzISOStart = regexp.MustCompile(`^\x{FEFF}?(` + fuzzISOTime + `)[| ]`)
 	// The first 19 characters of an ISO time (without fraction and zone).
 	fuzzISOBase = regexp.MustCompile(`^(\d{4})-(\d\d)-(\d\d)[Tt](\d\d):(\d\d):(\d\d)`)
 )
@@ -46,6 +48,10 @@ func fuzzSeeds(f *testing.F) [][]byte {
 		"2017-02-14T02:57:19Z|0|1|2|pfrad|Calling pfAuthUser('a'', 'b\\', -0)",
 		"2017-02-14T02:57:19+01:30|0|1|2|x|82a3db8d-3317-43f7-b203-6ba81cba93c9|",
 		"2017-02-14T02:57:19.1234567890Z|0|1|2|pfrad|x",
+		"1969-12-31T23:59:59.999999999Z|0|1|2|pfrad|x",
+		"2199-12-31T23:59:59.999999999Z|0|1|2|pfrad|x",
+		"2199-12-31T23:59:59-00:01 h t: x",
+		"9999-12-31T23:59:59.999999Z|0|1412|6452|pfrad|rawCallStatus = 21",
 		"Feb 29 00:00:00 h t[4294967296]: x",
 		"2026-11-23T17:22:14-0000 h t: Pfauth not performed for user '' from [",
 		"2026-11-23T17:22:14Z h t: User \"a\" changed user \"b\" value  from \"",
@@ -75,6 +81,9 @@ func FuzzParseLine(f *testing.F) {
 			}
 			if flatten(&e) != (flat{}) {
 				t.Fatalf("ParseLine(%q) failed but left %+v", line, flatten(&e))
+			}
+			if err.(*MalformedError).Reason == ReasonTimeRange {
+				checkOutOfRange(t, line)
 			}
 			return
 		}
@@ -125,6 +134,24 @@ func checkLayout(t *testing.T, line []byte, e *Entry) {
 	}
 	if !want.Equal(e.Time) {
 		t.Fatalf("ParseLine(%q): time %v, time.Parse says %v", line, e.Time, want)
+	}
+}
+
+// checkOutOfRange: a line refused for its time starts with an ISO time and its separator (the
+// time is checked before the fields after it), which the standard library reads as outside
+// MinYear..MaxYear.
+func checkOutOfRange(t *testing.T, line []byte) {
+	t.Helper()
+	m := fuzzISOStart.FindStringSubmatch(string(line))
+	if m == nil {
+		t.Fatalf("ParseLine(%q): time out of range, but the line does not start with an ISO time", line)
+	}
+	tm, err := time.Parse(time.RFC3339Nano, normalizeISOTime(m[1]))
+	if err != nil {
+		t.Fatalf("ParseLine(%q): time out of range, but time.Parse rejects it: %v", line, err)
+	}
+	if y := tm.UTC().Year(); y >= MinYear && y <= MaxYear {
+		t.Fatalf("ParseLine(%q): time out of range, but %v is within %d..%d", line, tm, MinYear, MaxYear)
 	}
 }
 

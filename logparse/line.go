@@ -8,10 +8,25 @@ import (
 // ParseOptions are what ParseLine cannot learn from the line itself.
 type ParseOptions struct {
 	// Year is the year of RFC 3164 syslog lines, which carry none: 0 to 9999 (else every such
-	// line is a bad timestamp). The caller chooses it, as the parser never reads the clock;
-	// lines in the other layouts ignore it.
+	// line is a bad timestamp), and MinYear to MaxYear for the lines to be in range. The caller
+	// chooses it, as the parser never reads the clock; lines in the other layouts ignore it.
 	Year int
 }
+
+// The years a log line may be stamped with, in UTC. A line stamped outside them is malformed
+// (ReasonTimeRange): no MFA Server wrote it, and its time would not fit the nanosecond
+// arithmetic that metrics and the correlator do on log times (int64 nanoseconds since 1970
+// end in 2262).
+const (
+	MinYear = 1970
+	MaxYear = 2199
+)
+
+// minLogUnix and endLogUnix bound the accepted times: [1970-01-01, 2200-01-01) in Unix seconds.
+const (
+	minLogUnix = 0
+	endLogUnix = 7258118400
+)
 
 // Reasons a line is malformed. They are a small fixed set so that they can be metric label
 // values.
@@ -24,11 +39,12 @@ const (
 	ReasonTID          = "bad tid"
 	ReasonTag          = "bad tag"
 	ReasonHost         = "bad host"
+	ReasonTimeRange    = "time out of range" // a valid time outside MinYear..MaxYear
 )
 
 // MalformedReasons lists every Reason, for pre-creating label values.
 var MalformedReasons = [...]string{ReasonEmpty, ReasonTimestamp, ReasonMissingField,
-	ReasonLevel, ReasonPID, ReasonTID, ReasonTag, ReasonHost}
+	ReasonLevel, ReasonPID, ReasonTID, ReasonTag, ReasonHost, ReasonTimeRange}
 
 // MalformedError is returned for a line that has none of the known layouts.
 type MalformedError struct {
@@ -48,6 +64,7 @@ var (
 	errTID          = &MalformedError{ReasonTID}
 	errTag          = &MalformedError{ReasonTag}
 	errHost         = &MalformedError{ReasonHost}
+	errTimeRange    = &MalformedError{ReasonTimeRange}
 )
 
 // ParseLine parses one line, given without its line ending (a trailing "\r" or "\n" and a
@@ -95,16 +112,29 @@ func parseISOLine(b []byte, e *Entry) *MalformedError {
 	if !ok || n == len(b) {
 		return errTimestamp
 	}
-	e.Time = t
+	var format Format
 	switch b[n] {
 	case '|':
-		e.Format = FormatPipe
-		return parsePipeFields(b[n+1:], e)
+		format = FormatPipe
 	case ' ':
-		e.Format = FormatSyslog3339
-		return parseSyslogFields(b[n+1:], e)
+		format = FormatSyslog3339
+	default:
+		return errTimestamp
 	}
-	return errTimestamp
+	if !inLogRange(t) {
+		return errTimeRange
+	}
+	e.Time, e.Format = t, format
+	if format == FormatPipe {
+		return parsePipeFields(b[n+1:], e)
+	}
+	return parseSyslogFields(b[n+1:], e)
+}
+
+// inLogRange reports whether t is within MinYear..MaxYear (UTC).
+func inLogRange(t time.Time) bool {
+	s := t.Unix()
+	return s >= minLogUnix && s < endLogUnix
 }
 
 // parsePipeFields parses "level|pid|tid|tag|[request-id|]message". The short fields are
@@ -196,8 +226,11 @@ func parseSyslog3164(b []byte, year int, e *Entry) *MalformedError {
 	if !ok || year < 0 || year > 9999 || day < 1 || day > daysIn(year, month) {
 		return errTimestamp
 	}
-	e.Format = FormatSyslog3164
-	e.Time = unixTime(year, month, day, hour, min, sec, 0, 0)
+	t := unixTime(year, month, day, hour, min, sec, 0, 0)
+	if !inLogRange(t) {
+		return errTimeRange
+	}
+	e.Format, e.Time = FormatSyslog3164, t
 	return parseSyslogFields(b[p+9:], e)
 }
 

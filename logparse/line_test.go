@@ -296,6 +296,20 @@ func TestParseLineMalformed(t *testing.T) {
 		{"2026-11-23T17:22:14.516730+00:00 host pfsvc", ReasonMissingField},
 		{"2026-11-23T17:22:14.516730+00:00x host pfsvc: x", ReasonTimestamp},
 		{"2026-11-23T17:22:14.516730+00:00\thost pfsvc: x", ReasonTimestamp},
+		// Valid times that no MFA Server wrote: out of MinYear..MaxYear, in UTC.
+		{"1969-12-31T23:59:59.999999999Z|i|1|2|pfsvc|x", ReasonTimeRange},
+		{"1970-01-01T00:59:59+01:00|i|1|2|pfsvc|x", ReasonTimeRange},
+		{"2200-01-01T00:00:00Z|i|1|2|pfsvc|x", ReasonTimeRange},
+		{"2199-12-31T23:00:00-0100|i|1|2|pfsvc|x", ReasonTimeRange},
+		{"9999-12-31T23:59:59.999999Z|0|1412|6452|pfrad|rawCallStatus = 21", ReasonTimeRange},
+		{"0000-01-01T00:00:00Z|i|1|2|pfsvc|x", ReasonTimeRange},
+		{"1677-09-21T00:12:43Z|i|1|2|pfsvc|x", ReasonTimeRange},
+		{"2262-04-11T23:47:17Z|i|1|2|pfsvc|x", ReasonTimeRange},
+		{"2200-01-01T00:00:00.000000+00:00 host pfsvc: x", ReasonTimeRange},
+		{"1969-12-31T23:59:59Z host pfsvc: x", ReasonTimeRange},
+		// The layout is checked before the range.
+		{"9999-12-31T23:59:59Zx", ReasonTimestamp},
+		{"9999-12-31T23:59:59Z", ReasonTimestamp},
 	}
 	for _, tt := range tests {
 		e := dirtyEntry()
@@ -314,23 +328,63 @@ func TestParseLineMalformed(t *testing.T) {
 	}
 }
 
-// TestParseLineSyslogYear: the caller's year is used as is within 0..9999, and a year out
-// of that range makes RFC 3164 lines bad timestamps rather than wrong times.
+// TestParseLineSyslogYear: the caller's year is used as is within MinYear..MaxYear; a year
+// out of 0..9999 makes RFC 3164 lines bad timestamps rather than wrong times, and a year
+// within it but outside MinYear..MaxYear makes them out of range.
 func TestParseLineSyslogYear(t *testing.T) {
-	const line = "Feb 29 12:00:00 h pfsvc: x"
-	for year, want := range map[int]string{2024: "2024-02-29T12:00:00Z", 0: "0000-02-29T12:00:00Z",
-		2000: "2000-02-29T12:00:00Z", 2100: "", 2026: "", -1: "", 10000: "", -1 << 40: ""} {
+	for _, tc := range []struct {
+		line   string
+		year   int
+		want   string // the time, or else the reason
+		reason string
+	}{
+		{"Feb 29 12:00:00 h pfsvc: x", 2024, "2024-02-29T12:00:00Z", ""},
+		{"Feb 29 12:00:00 h pfsvc: x", 2000, "2000-02-29T12:00:00Z", ""},
+		{"Feb 29 12:00:00 h pfsvc: x", 2100, "", ReasonTimestamp}, // not a leap year
+		{"Feb 29 12:00:00 h pfsvc: x", 2026, "", ReasonTimestamp},
+		{"Feb 29 12:00:00 h pfsvc: x", -1, "", ReasonTimestamp},
+		{"Feb 29 12:00:00 h pfsvc: x", 10000, "", ReasonTimestamp},
+		{"Feb 29 12:00:00 h pfsvc: x", -1 << 40, "", ReasonTimestamp},
+		{"Feb 29 12:00:00 h pfsvc: x", 0, "", ReasonTimeRange},
+		{"Jan  1 00:00:00 h pfsvc: x", MinYear, "1970-01-01T00:00:00Z", ""},
+		{"Dec 31 23:59:59 h pfsvc: x", MinYear - 1, "", ReasonTimeRange},
+		{"Dec 31 23:59:59 h pfsvc: x", MaxYear, "2199-12-31T23:59:59Z", ""},
+		{"Jan  1 00:00:00 h pfsvc: x", MaxYear + 1, "", ReasonTimeRange},
+		{"Jan  1 00:00:00 h pfsvc: x", 9999, "", ReasonTimeRange},
+	} {
 		var e Entry
-		err := ParseLine([]byte(line), ParseOptions{Year: year}, &e)
-		if want == "" {
+		err := ParseLine([]byte(tc.line), ParseOptions{Year: tc.year}, &e)
+		if tc.reason != "" {
 			var me *MalformedError
-			if !errors.As(err, &me) || me.Reason != ReasonTimestamp {
-				t.Errorf("year %d: %v, want %q", year, err, ReasonTimestamp)
+			if !errors.As(err, &me) || me.Reason != tc.reason {
+				t.Errorf("%q in %d: %v, want %q", tc.line, tc.year, err, tc.reason)
 			}
 			continue
 		}
-		if err != nil || e.Time.Format(time.RFC3339Nano) != want {
-			t.Errorf("year %d: %v %v, want %s", year, e.Time, err, want)
+		if err != nil || e.Time.Format(time.RFC3339Nano) != tc.want {
+			t.Errorf("%q in %d: %v %v, want %s", tc.line, tc.year, e.Time, err, tc.want)
+		}
+	}
+}
+
+// TestParseLineTimeRangeEdges: the first and last instants of MinYear..MaxYear are accepted,
+// in UTC and through an offset, and their times are exact.
+func TestParseLineTimeRangeEdges(t *testing.T) {
+	for line, want := range map[string]string{
+		"1970-01-01T00:00:00Z|i|1|2|pfsvc|x":                    "1970-01-01T00:00:00Z",
+		"1970-01-01T01:00:00+01:00|i|1|2|pfsvc|x":               "1970-01-01T00:00:00Z",
+		"2199-12-31T23:59:59.999999999Z|i|1|2|pfsvc|x":          "2199-12-31T23:59:59.999999999Z",
+		"2199-12-31T22:59:59.9999999-01:00|i|1|2|pfsvc|x":       "2199-12-31T23:59:59.9999999Z",
+		"2199-12-31T23:59:59.999999+00:00 host pfsvc: x":        "2199-12-31T23:59:59.999999Z",
+		"2044-01-01T00:00:00Z|0|1412|6452|pfrad|authResult = 1": "2044-01-01T00:00:00Z",
+	} {
+		var e Entry
+		if err := ParseLine([]byte(line), ParseOptions{}, &e); err != nil {
+			t.Errorf("ParseLine(%q) = %v", line, err)
+			continue
+		}
+		if got := e.Time.Format(time.RFC3339Nano); got != want {
+			t.Errorf("ParseLine(%q) time %s, want %s", line, got, want)
 		}
 	}
 }
@@ -341,7 +395,7 @@ func TestMalformedReasonsAreListed(t *testing.T) {
 		listed[r] = true
 	}
 	for _, err := range []*MalformedError{errEmpty, errTimestamp, errMissingField, errLevel,
-		errPID, errTID, errTag, errHost} {
+		errPID, errTID, errTag, errHost, errTimeRange} {
 		if !listed[err.Reason] {
 			t.Errorf("reason %q is missing from MalformedReasons", err.Reason)
 		}
@@ -573,7 +627,11 @@ func TestParseLineRoundTrip(t *testing.T) {
 		return strings.TrimRight(string(b), "\r\n")
 	}
 	for i := range 3000 {
-		want := time.Date(rng.IntN(10000), time.Month(1+rng.IntN(12)), 1+rng.IntN(31), rng.IntN(24),
+		year := MinYear + rng.IntN(MaxYear-MinYear+1)
+		if i%2 == 0 { // any year that can be written: those out of range must say so
+			year = rng.IntN(10000)
+		}
+		want := time.Date(year, time.Month(1+rng.IntN(12)), 1+rng.IntN(31), rng.IntN(24),
 			rng.IntN(60), rng.IntN(60), 0, time.UTC)
 		digits := rng.IntN(10)
 		frac := ""
@@ -633,6 +691,13 @@ func TestParseLineRoundTrip(t *testing.T) {
 		}
 		var e Entry
 		opts := ParseOptions{Year: want.Year()}
+		if want.Year() < MinYear || want.Year() > MaxYear {
+			var me *MalformedError
+			if err := ParseLine([]byte(line), opts, &e); !errors.As(err, &me) || me.Reason != ReasonTimeRange {
+				t.Errorf("ParseLine(%q) = %v, want %q", line, err, ReasonTimeRange)
+			}
+			continue
+		}
 		if err := ParseLine([]byte(line), opts, &e); err != nil {
 			t.Errorf("ParseLine(%q) = %v", line, err)
 			continue
