@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"time"
 
 	"golang.org/x/sys/windows/svc"
 	"golang.org/x/sys/windows/svc/eventlog"
@@ -57,17 +58,19 @@ func (h *serviceHandler) Execute(_ []string, requests <-chan svc.ChangeRequest, 
 			}
 		}
 	}()
-	report := func(s serviceState) {
-		switch s {
+	report := func(s serviceStatus) {
+		switch s.state {
 		case stateStartPending:
 			status <- svc.Status{State: svc.StartPending}
 		case stateRunning:
 			status <- svc.Status{State: svc.Running, Accepts: svc.AcceptStop | svc.AcceptShutdown}
 		case stateStopPending:
-			status <- svc.Status{State: svc.StopPending}
+			status <- svc.Status{State: svc.StopPending, CheckPoint: s.checkPoint, WaitHint: uint32(s.waitHint / time.Millisecond)}
 		}
 	}
-	h.err = serviceLoop(commands, report, h.serve)
+	ticker := time.NewTicker(stopProgressEvery)
+	defer ticker.Stop()
+	h.err = serviceLoop(commands, report, h.serve, ticker.C)
 	if h.err != nil {
 		return true, 1 // a service-specific exit code, so that recovery actions restart it
 	}
