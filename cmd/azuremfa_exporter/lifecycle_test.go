@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"os/exec"
@@ -174,4 +175,127 @@ func TestStopLeaksNoGoroutines(t *testing.T) {
 		x.stop(t)
 	}
 	http.DefaultClient.CloseIdleConnections()
+}
+
+// startMain runs the real main() in a child process with args and a free listen address.
+func startMain(t *testing.T, stderr io.Writer, args ...string) (*exec.Cmd, *exporterUnderTest) {
+	t.Helper()
+	addr := freeAddress(t)
+	cmd := exec.Command(os.Args[0], append(args, "--web.listen-address="+addr, "--tail.poll-interval=20ms")...)
+	cmd.Env = append(os.Environ(), "AZUREMFA_EXPORTER_RUN_MAIN=1")
+	cmd.Stderr = stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _, _ = cmd.Process.Wait() })
+	return cmd, &exporterUnderTest{addr: addr, logs: &syncBuffer{}}
+}
+
+// stopMain sends SIGTERM and wants exit code 0 within 5 s.
+func stopMain(t *testing.T, cmd *exec.Cmd, logs func() string) {
+	t.Helper()
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("exit after SIGTERM: %v\n%s", err, logs())
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatalf("still running 5 s after SIGTERM\n%s", logs())
+	}
+}
+
+// waitForFile waits until path holds want, or fails after a deadline.
+func waitForFile(t *testing.T, path, want string) string {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		data, _ := os.ReadFile(path)
+		if strings.Contains(string(data), want) {
+			return string(data)
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s does not say %q:\n%s", path, want, data)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestSIGHUP runs the real binary: SIGHUP is logged, saves positions, and reopens --log.file
+// after logrotate moved it away; the exporter goes on following and serving.
+func TestSIGHUP(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("no SIGHUP on Windows")
+	}
+	dir := t.TempDir()
+	log := filepath.Join(dir, "MultiFactorAuthRadiusSvc.log")
+	positions := filepath.Join(dir, "positions.json")
+	logFile := filepath.Join(dir, "exporter.log")
+	appendFile(t, log, numberedAuths(0, 3))
+	cmd, x := startMain(t, io.Discard, "--mfa.radius-log="+log, "--tail.from-start", "--tail.positions-file="+positions,
+		"--log.file="+logFile)
+	readLog := func() string {
+		a, _ := os.ReadFile(logFile + ".1")
+		b, _ := os.ReadFile(logFile)
+		return string(a) + string(b)
+	}
+	x.waitFor(t, radiusResults+" 3")
+	// logrotate's create rule: move the log away, then signal.
+	if err := os.Rename(logFile, logFile+".1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Process.Signal(syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	waitForFile(t, logFile, "Log file reopened on SIGHUP")
+	if old, _ := os.ReadFile(logFile + ".1"); !strings.Contains(string(old), "Received SIGHUP") {
+		t.Errorf("the rotated log does not record the SIGHUP:\n%s", old)
+	}
+	// Positions are saved by the SIGHUP, well before the periodic save (every 5 s).
+	data, err := os.ReadFile(positions)
+	if err != nil {
+		t.Fatalf("no positions file after SIGHUP: %v\n%s", err, readLog())
+	}
+	st, _ := os.Stat(log)
+	if !strings.Contains(string(data), fmt.Sprintf(`"offset": %d`, st.Size())) {
+		t.Errorf("positions file does not hold the end of the log (%d bytes):\n%s", st.Size(), data)
+	}
+	appendFile(t, log, numberedAuths(3, 2))
+	x.waitFor(t, radiusResults+" 5")
+	stopMain(t, cmd, readLog)
+	if now, _ := os.ReadFile(logFile); !strings.Contains(string(now), "msg=Stopped") {
+		t.Errorf("the reopened log file does not record the stop:\n%s", now)
+	}
+}
+
+// TestBrokenStderr runs the real binary with its standard error a pipe whose reader is gone:
+// the exporter's next log record must not end it (SIGPIPE); it goes on following and serving.
+func TestBrokenStderr(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("no SIGPIPE on Windows")
+	}
+	dir := t.TempDir()
+	log := filepath.Join(dir, "MultiFactorAuthRadiusSvc.log")
+	appendFile(t, log, numberedAuths(0, 1))
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd, x := startMain(t, w, "--mfa.radius-log="+log, "--tail.from-start")
+	w.Close()
+	x.waitFor(t, radiusResults+" 1")
+	r.Close()
+	// A malformed line is logged as a warning: the write to the broken pipe.
+	appendFile(t, log, "garbage\n"+numberedAuths(1, 1))
+	x.waitFor(t, radiusResults+" 2", `azuremfa_exporter_log_malformed_lines_total{log="radius"} 1`)
+	if err := cmd.Process.Signal(syscall.SIGHUP); err != nil { // logs again, twice
+		t.Fatal(err)
+	}
+	appendFile(t, log, numberedAuths(2, 1))
+	x.waitFor(t, radiusResults+" 3")
+	stopMain(t, cmd, func() string { return "(standard error is closed)" })
 }

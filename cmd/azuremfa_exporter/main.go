@@ -74,10 +74,11 @@ type options struct {
 	logConfig                                        *promslog.Config
 }
 
-func newApp(o *options) *kingpin.Application {
+// newApp declares every flag. goos chooses the defaults that depend on the system.
+func newApp(o *options, goos string) *kingpin.Application {
 	app := kingpin.New(exporterName, "Prometheus exporter for the logs of on-premises Azure Multi-Factor Authentication Server.")
 	defaultDir := ""
-	if runtime.GOOS == "windows" {
+	if goos == "windows" {
 		defaultDir = windowsLogDir
 	}
 	app.Flag("mfa.log-dir", "MFA Server's log folder: the RADIUS, IIS and service logs in it are followed.").
@@ -90,19 +91,19 @@ func newApp(o *options) *kingpin.Application {
 	app.Flag("tail.poll", "Poll files instead of using file-system notifications (always on Windows).").BoolVar(&o.poll)
 	app.Flag("tail.poll-interval", "How often files are polled (in notify mode, a safety poll runs at 8 times this).").Default("100ms").DurationVar(&o.pollInterval)
 	app.Flag("tail.positions-file", "File where read offsets are kept across restarts (off when empty).").StringVar(&o.positionsFile)
-	app.Flag("tail.max-line-bytes", "Longer lines are skipped and counted as malformed.").Default("1048576").IntVar(&o.maxLineBytes)
+	app.Flag("tail.max-line-bytes", "Longer lines are skipped and counted as malformed.").Default("1048576").SetValue(intFlag{&o.maxLineBytes})
 	app.Flag("duplicate.window", "A request for a user who made one less than this much log time earlier is a duplicate.").
 		Default("30s").DurationVar(&o.duplicateWindow)
 	app.Flag("auth.timeout", "A request without a result after this much log time is abandoned.").Default("5m").DurationVar(&o.authTimeout)
 	app.Flag("auth.max-open", "Cap on requests waiting for their result per log; the oldest beyond it are abandoned.").
-		Default("10000").IntVar(&o.maxOpen)
+		Default("10000").SetValue(intFlag{&o.maxOpen})
 	app.Flag("stats.window", "Log time over which the ratio gauges are computed.").Default("5m").DurationVar(&o.statsWindow)
 	app.Flag("syslog.year", "Year of the first RFC 3164 syslog line, which carries none; later lines move on at each New Year. 0: the current year, or the last one if the first line would be in the future.").
-		Default("0").IntVar(&o.syslogYear)
+		Default("0").SetValue(intFlag{&o.syslogYear})
 	app.Flag("one-shot", "Read every configured log from start to end, print the metrics to stdout and exit.").BoolVar(&o.oneShot)
 	app.Flag("web.telemetry-path", "Path under which to expose metrics.").Default("/metrics").StringVar(&o.metricsPath)
 	app.Flag("web.disable-exporter-metrics", "Exclude the exporter's own process, Go and promhttp metrics.").BoolVar(&o.disableExporterMetrics)
-	app.Flag("web.max-requests", "Maximum number of parallel scrape requests. Use 0 to disable.").Default("40").IntVar(&o.maxRequests)
+	app.Flag("web.max-requests", "Maximum number of parallel scrape requests. Use 0 to disable.").Default("40").SetValue(intFlag{&o.maxRequests})
 	app.Flag("log.file", "Where the exporter logs: stderr, stdout, eventlog (Windows) or a file path. Default: eventlog when run as a Windows service, else stderr.").
 		StringVar(&o.logFile)
 	o.webFlags = kingpinflag.AddFlags(app, defaultListenAddress)
@@ -113,23 +114,34 @@ func newApp(o *options) *kingpin.Application {
 	return app
 }
 
-// logFiles resolves the configured logs: the folder's three files, each overridable.
-func (o *options) logFiles() []exporter.LogFile {
+// logFlag is one configured log: its label, the flag that set its path, and the path.
+type logFlag struct{ name, flag, path string }
+
+// logFlags resolves the configured logs: the folder's three files, each overridable by its
+// own flag, and the syslog file.
+func (o *options) logFlags() []logFlag {
 	override := map[string]string{
 		exporter.LogRadius: o.radiusLog, exporter.LogIIS: o.iisLog, exporter.LogService: o.serviceLog,
 	}
-	var logs []exporter.LogFile
+	var logs []logFlag
 	for _, f := range logFileNames {
-		path := override[f.name]
-		if path == "" && o.logDir != "" {
-			path = filepath.Join(o.logDir, f.file)
-		}
-		if path != "" {
-			logs = append(logs, exporter.LogFile{Name: f.name, Path: path})
+		switch path := override[f.name]; {
+		case path != "":
+			logs = append(logs, logFlag{f.name, "mfa." + f.name + "-log", path})
+		case o.logDir != "":
+			logs = append(logs, logFlag{f.name, "mfa.log-dir", filepath.Join(o.logDir, f.file)})
 		}
 	}
 	if o.syslogLog != "" {
-		logs = append(logs, exporter.LogFile{Name: exporter.LogSyslog, Path: o.syslogLog})
+		logs = append(logs, logFlag{exporter.LogSyslog, "mfa.syslog-log", o.syslogLog})
+	}
+	return logs
+}
+
+func (o *options) logFiles() []exporter.LogFile {
+	var logs []exporter.LogFile
+	for _, l := range o.logFlags() {
+		logs = append(logs, exporter.LogFile{Name: l.name, Path: l.path})
 	}
 	return logs
 }
@@ -161,44 +173,74 @@ func (o *options) exporterConfig() exporter.Config {
 // run is main with its exit code: 0 on a clean stop, 1 on a failure, 2 on bad flags.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var o options
-	app := newApp(&o)
+	app := newApp(&o, runtime.GOOS)
 	app.UsageWriter(stdout)
 	app.ErrorWriter(stderr)
 	exited := false
 	app.Terminate(func(int) { exited = true })
-	if _, err := app.Parse(args); err != nil {
-		fmt.Fprintf(stderr, "%s: error: %v, try --help\n", exporterName, err)
+	command, err := app.Parse(args)
+	if err != nil {
+		err = explainParseError(app, args, err)
+		if _, ok := err.(*flagError); ok {
+			fmt.Fprintf(stderr, "%s: error: %v\n", exporterName, err)
+		} else {
+			fmt.Fprintf(stderr, "%s: error: %v, try --help\n", exporterName, err)
+		}
 		return 2
 	}
 	if exited { // --help or --version
 		return 0
 	}
-	if len(o.logFiles()) == 0 {
-		fmt.Fprintf(stderr, "%s: error: no log file configured: set --mfa.log-dir or one of --mfa.radius-log, --mfa.iis-log, --mfa.service-log, --mfa.syslog-log\n", exporterName)
-		return 2
+	switch command {
+	// Subcommands, when there are any, are dispatched here by their FullCommand().
+	default:
+		return runExporter(ctx, &o, stdout, stderr)
 	}
-	if o.oneShot && o.logFile == "stdout" {
-		fmt.Fprintf(stderr, "%s: error: --one-shot prints the metrics to stdout; log elsewhere than --log.file=stdout\n", exporterName)
-		return 2
-	}
+}
+
+// runExporter follows the logs: as a Windows service, in a console until a stop signal, or
+// once through with --one-shot.
+func runExporter(ctx context.Context, o *options, stdout, stderr io.Writer) int {
 	asService := isWindowsService()
-	logger, closeLog, err := newLogger(&o, asService, stderr)
+	// Signals are caught from the start, so that none ends the process silently.
+	hangups := make(chan os.Signal, 1)
+	notifyHangup(hangups)
+	defer signal.Stop(hangups)
+	stops := make(chan os.Signal, 1)
+	if !asService { // the service manager stops a service
+		signal.Notify(stops, os.Interrupt, syscall.SIGTERM)
+		defer signal.Stop(stops)
+	}
+
+	if err := o.validate(runtime.GOOS); err != nil {
+		fmt.Fprintf(stderr, "%s: error: %v\n", exporterName, err)
+		return 2
+	}
+	out, err := newLogOutput(o, asService, stderr)
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: error: %v\n", exporterName, err)
 		return 2
 	}
-	defer closeLog()
+	defer out.close()
+	logger := out.logger
+	lc := lifecycle{hangups: hangups, reopenLog: out.reopen}
 
-	if o.oneShot {
-		return oneShot(ctx, &o, logger, stdout)
-	}
-	serveUntilDone := func(ctx context.Context) error { return serve(ctx, &o, logger) }
 	if asService {
-		err = runAsService(serveUntilDone)
+		err = runAsService(func(ctx context.Context) error { return serve(ctx, o, logger, lc) })
 	} else {
-		ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
-		defer stop()
-		err = serveUntilDone(ctx)
+		ctx, cancel := context.WithCancelCause(ctx)
+		defer cancel(nil)
+		go func() {
+			select {
+			case s := <-stops:
+				cancel(fmt.Errorf("received %s", signalName(s)))
+			case <-ctx.Done():
+			}
+		}()
+		if o.oneShot {
+			return oneShot(ctx, o, logger, stdout, lc)
+		}
+		err = serve(ctx, o, logger, lc)
 	}
 	if err != nil {
 		logger.Error("Exporter failed", "err", err)
@@ -207,15 +249,54 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
+// lifecycle is what serve and oneShot get from the process besides their flags.
+type lifecycle struct {
+	hangups   <-chan os.Signal // SIGHUP; never on Windows
+	reopenLog func() error     // reopens --log.file when it is a file; nil otherwise
+}
+
+// hangup answers SIGHUP: it saves positions (when a positions file is configured) and reopens
+// --log.file (when it is a file), so that logrotate can move the log away; the exporter goes
+// on running.
+func (lc lifecycle) hangup(logger *slog.Logger, savePositions func() error) {
+	logger.Info("Received SIGHUP: saving positions and reopening the log file")
+	if savePositions != nil {
+		if err := savePositions(); err != nil {
+			logger.Error("Cannot save positions on SIGHUP", "err", err)
+		}
+	}
+	if lc.reopenLog != nil {
+		if err := lc.reopenLog(); err != nil {
+			logger.Error("Cannot reopen --log.file; still writing to the file opened before", "err", err)
+			return
+		}
+		logger.Info("Log file reopened on SIGHUP")
+	}
+}
+
 // oneShot replays every log from start to end and prints the azuremfa_ metrics.
-func oneShot(ctx context.Context, o *options, logger *slog.Logger, stdout io.Writer) int {
+func oneShot(ctx context.Context, o *options, logger *slog.Logger, stdout io.Writer, lc lifecycle) int {
 	reg := prometheus.NewRegistry()
 	e, err := exporter.New(o.exporterConfig(), reg, logger)
 	if err != nil {
 		logger.Error("Cannot start", "err", err)
 		return 2
 	}
-	if err := e.Run(ctx); err != nil {
+	replayed := make(chan error, 1)
+	go func() { replayed <- e.Run(ctx) }()
+	for done := false; !done; {
+		select {
+		case <-lc.hangups:
+			lc.hangup(logger, nil)
+		case err = <-replayed:
+			done = true
+		}
+	}
+	if ctx.Err() != nil {
+		logger.Error("Replay interrupted; no metrics printed", "reason", context.Cause(ctx))
+		return 1
+	}
+	if err != nil {
 		logger.Error("Replay failed", "err", err)
 		return 1
 	}
@@ -243,8 +324,9 @@ func writeMetrics(g prometheus.Gatherer, w io.Writer) error {
 	return nil
 }
 
-// serve follows the logs and serves /metrics until ctx is done, then stops within shutdownTimeout.
-func serve(ctx context.Context, o *options, logger *slog.Logger) error {
+// serve follows the logs and serves /metrics until ctx is done, then stops within
+// shutdownTimeout. SIGHUP saves positions and reopens the log file meanwhile.
+func serve(ctx context.Context, o *options, logger *slog.Logger, lc lifecycle) error {
 	logger.Info("Starting "+exporterName, "version", version.Info())
 	logger.Info("Build context", "build_context", version.BuildContext())
 
@@ -254,13 +336,13 @@ func serve(ctx context.Context, o *options, logger *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	mux := http.NewServeMux()
-	mux.Handle(o.metricsPath, metricsHandler(reg, o.disableExporterMetrics, o.maxRequests, logger))
-	mux.HandleFunc("/-/healthy", func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "Healthy\n") })
-	if o.metricsPath != "/" && o.metricsPath != "" {
-		mux.Handle("/", newLandingPage(o.metricsPath, e.Status, logger))
+	mux := newMux(o.metricsPath, metricsHandler(reg, o.disableExporterMetrics, o.maxRequests, logger),
+		newLandingPage(o.metricsPath, e.Status, logger))
+	srv := newHTTPServer(mux, defaultHTTPTimeouts())
+	var savePositions func() error
+	if o.positionsFile != "" {
+		savePositions = e.SavePositions
 	}
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -269,29 +351,41 @@ func serve(ctx context.Context, o *options, logger *slog.Logger) error {
 	served := make(chan error, 1)
 	go func() { served <- web.ListenAndServe(srv, o.webFlags, logger) }()
 
-	select {
-	case <-ctx.Done():
-		logger.Info("Stopping")
-	case err = <-served:
-		if errors.Is(err, http.ErrServerClosed) {
-			err = nil
+	followersDone := false
+	for running := true; running; {
+		select {
+		case <-ctx.Done():
+			logger.Info("Stopping", "reason", context.Cause(ctx))
+			running = false
+		case err = <-served:
+			if errors.Is(err, http.ErrServerClosed) {
+				err = nil
+			}
+			running = false
+		case err = <-followed:
+			followersDone, running = true, false
+		case <-lc.hangups:
+			lc.hangup(logger, savePositions)
 		}
-	case err = <-followed:
 	}
+	stopStart := time.Now()
 	cancel()
 	shutdownCtx, stop := context.WithTimeout(context.Background(), shutdownTimeout)
 	defer stop()
 	if serr := srv.Shutdown(shutdownCtx); serr != nil && err == nil {
 		err = serr
 	}
-	select {
-	case ferr := <-followed:
-		if err == nil {
-			err = ferr
+	if !followersDone {
+		select {
+		case ferr := <-followed:
+			if err == nil {
+				err = ferr
+			}
+		case <-shutdownCtx.Done():
+			logger.Warn("Log followers did not stop in time")
 		}
-	case <-shutdownCtx.Done():
-		logger.Warn("Log followers did not stop in time")
 	}
+	logger.Info("Stopped", "took", time.Since(stopStart).Round(time.Millisecond))
 	return err
 }
 

@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -379,4 +380,28 @@ func withoutFileState(scrape string) string {
 		keep = append(keep, l)
 	}
 	return strings.Join(keep, "\n")
+}
+
+// TestOneShotTimeOutOfRange: a line stamped outside the years a log can have is counted as
+// malformed, and the newest-entry gauge keeps the time of the last plausible line instead of
+// a wrapped value.
+func TestOneShotTimeOutOfRange(t *testing.T) {
+	log := filepath.Join(t.TempDir(), "MultiFactorAuthRadiusSvc.log")
+	appendFile(t, log, seedLines+
+		"9999-12-31T23:59:59.999999Z|0|1412|6452|pfrad|rawCallStatus = 21\n"+
+		"1601-01-01T00:00:00.000000Z|0|1412|6452|pfrad|rawCallStatus = 21\n")
+	var out, errs syncBuffer
+	if code := run(context.Background(), []string{"--one-shot", "--mfa.radius-log=" + log}, &out, &errs); code != 0 {
+		t.Fatalf("exit %d: %s", code, errs.String())
+	}
+	if !strings.Contains(out.String(), `azuremfa_exporter_log_malformed_lines_total{log="radius"} 2`+"\n") {
+		t.Errorf("the two lines are not counted as malformed:\n%s", out.String())
+	}
+	// The seed's last line: 2017-02-14T02:57:24.600871Z.
+	if v := counterValue(out.String(), `azuremfa_log_last_entry_timestamp_seconds{log="radius"}`); math.Abs(v-1487041044.600871) > 1e-3 {
+		t.Errorf("azuremfa_log_last_entry_timestamp_seconds = %v, want 1487041044.600871", v)
+	}
+	if !strings.Contains(errs.String(), "time out of range") {
+		t.Errorf("the log does not give the reason:\n%s", errs.String())
+	}
 }
