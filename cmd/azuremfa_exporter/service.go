@@ -82,6 +82,10 @@ func serviceLoop(commands <-chan serviceCommand, report func(serviceStatus), ser
 func stopping(commands <-chan serviceCommand, report func(serviceStatus), done <-chan error, ticks <-chan time.Time) error {
 	st := serviceStatus{state: stateStopPending, checkPoint: 1, waitHint: stopWaitHint}
 	report(st)
+	select { // a tick left over from while running is no progress
+	case <-ticks:
+	default:
+	}
 	for {
 		select {
 		case err := <-done:

@@ -48,7 +48,8 @@ func TestServiceLoopStops(t *testing.T) {
 // that a stuck stop shows as stuck.
 func TestServiceLoopReportsStopProgress(t *testing.T) {
 	commands := make(chan serviceCommand)
-	ticks := make(chan time.Time)
+	ticks := make(chan time.Time, 1)
+	ticks <- time.Time{} // a tick while running, not read: no progress of the stop
 	reports := make(chan serviceStatus, 100)
 	served, release := make(chan struct{}), make(chan struct{})
 	var cause error
@@ -85,6 +86,10 @@ func TestServiceLoopReportsStopProgress(t *testing.T) {
 	}
 	if s := next(); s != pending(1) {
 		t.Fatalf("after Stop: %v, want %v", s, pending(1))
+	}
+	commands <- commandInterrogate // served after the stale tick is dropped, if it is
+	if s := next(); s != pending(1) {
+		t.Fatalf("Interrogate right after Stop: %v, want %v (a stale tick counted as progress?)", s, pending(1))
 	}
 	ticks <- time.Time{}
 	if s := next(); s != pending(2) {
