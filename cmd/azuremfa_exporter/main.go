@@ -87,23 +87,23 @@ func newApp(o *options, goos string) *kingpin.Application {
 	app.Flag("mfa.iis-log", "Path of MultiFactorAuthIisNm.log (overrides --mfa.log-dir for this log).").StringVar(&o.iisLog)
 	app.Flag("mfa.service-log", "Path of MultiFactorAuthSvc.log (overrides --mfa.log-dir for this log).").StringVar(&o.serviceLog)
 	app.Flag("mfa.syslog-log", "Path of a syslog file holding MFA Server's messages (Linux collectors).").StringVar(&o.syslogLog)
-	app.Flag("tail.from-start", "Read log files present at start from their beginning (default: from their end).").BoolVar(&o.fromStart)
-	app.Flag("tail.poll", "Poll files instead of using file-system notifications (always on Windows).").BoolVar(&o.poll)
+	app.Flag("tail.from-start", "Read log files present at start from their beginning (default: from their end). A file that appears later, or after a rollover, is always read from its beginning.").BoolVar(&o.fromStart)
+	app.Flag("tail.poll", "Poll files instead of using file-system notifications (always on Windows, where NTFS does not report changes reliably while the writer holds the file).").BoolVar(&o.poll)
 	app.Flag("tail.poll-interval", "How often files are polled (in notify mode, a safety poll runs at 8 times this).").Default("100ms").DurationVar(&o.pollInterval)
-	app.Flag("tail.positions-file", "File where read offsets are kept across restarts (off when empty).").StringVar(&o.positionsFile)
-	app.Flag("tail.max-line-bytes", "Longer lines are skipped and counted as malformed.").Default("1048576").SetValue(intFlag{&o.maxLineBytes})
+	app.Flag("tail.positions-file", "File where read offsets are kept across restarts, saved every 5 s, at stop and on SIGHUP (off when empty).").StringVar(&o.positionsFile)
+	app.Flag("tail.max-line-bytes", "Longer lines are skipped (memory stays bounded) and counted as malformed.").Default("1048576").SetValue(intFlag{&o.maxLineBytes})
 	app.Flag("duplicate.window", "A request for a user who made one less than this much log time earlier is a duplicate.").
 		Default("30s").DurationVar(&o.duplicateWindow)
 	app.Flag("auth.timeout", "A request without a result after this much log time is abandoned.").Default("5m").DurationVar(&o.authTimeout)
-	app.Flag("auth.max-open", "Cap on requests waiting for their result per log; the oldest beyond it are abandoned.").
+	app.Flag("auth.max-open", "Cap on requests waiting for their result per log; the oldest beyond it are abandoned and counted.").
 		Default("10000").SetValue(intFlag{&o.maxOpen})
-	app.Flag("stats.window", "Log time over which the ratio gauges are computed.").Default("5m").DurationVar(&o.statsWindow)
-	app.Flag("syslog.year", "Year of the first RFC 3164 syslog line, which carries none; later lines move on at each New Year. 0: the current year, or the last one if the first line would be in the future.").
+	app.Flag("stats.window", "Log time over which the two ratio gauges are computed.").Default("5m").DurationVar(&o.statsWindow)
+	app.Flag("syslog.year", "Year of the first RFC 3164 syslog line, which carries none; later lines move on at each New Year in the log. 0: the current year, or the last one if the first line would be more than a day ahead.").
 		Default("0").SetValue(intFlag{&o.syslogYear})
-	app.Flag("one-shot", "Read every configured log from start to end, print the metrics to stdout and exit.").BoolVar(&o.oneShot)
-	app.Flag("web.telemetry-path", "Path under which to expose metrics.").Default("/metrics").StringVar(&o.metricsPath)
+	app.Flag("one-shot", "Read every configured log from start to end, print the azuremfa_ metrics to stdout and exit.").BoolVar(&o.oneShot)
+	app.Flag("web.telemetry-path", "Path under which to expose metrics. /-/healthy answers 200; / shows a landing page unless the metrics are there.").Default("/metrics").StringVar(&o.metricsPath)
 	app.Flag("web.disable-exporter-metrics", "Exclude the exporter's own process, Go and promhttp metrics.").BoolVar(&o.disableExporterMetrics)
-	app.Flag("web.max-requests", "Maximum number of parallel scrape requests. Use 0 to disable.").Default("40").SetValue(intFlag{&o.maxRequests})
+	app.Flag("web.max-requests", "Maximum number of scrapes served at once; more get 503. 0: no limit.").Default("40").SetValue(intFlag{&o.maxRequests})
 	app.Flag("log.file", "Where the exporter logs: stderr, stdout, eventlog (Windows) or a file path. Default: eventlog when run as a Windows service, else stderr.").
 		StringVar(&o.logFile)
 	o.webFlags = kingpinflag.AddFlags(app, defaultListenAddress)
@@ -375,6 +375,7 @@ func serve(ctx context.Context, o *options, logger *slog.Logger, lc lifecycle) e
 	if serr := srv.Shutdown(shutdownCtx); serr != nil && err == nil {
 		err = serr
 	}
+	listenerClosed := time.Since(stopStart)
 	if !followersDone {
 		select {
 		case ferr := <-followed:
@@ -385,7 +386,9 @@ func serve(ctx context.Context, o *options, logger *slog.Logger, lc lifecycle) e
 			logger.Warn("Log followers did not stop in time")
 		}
 	}
-	logger.Info("Stopped", "took", time.Since(stopStart).Round(time.Millisecond))
+	// How long each part took: a stop that comes close to shutdownTimeout shows which part.
+	logger.Info("Stopped", "took", time.Since(stopStart).Round(time.Millisecond),
+		"listener_closed_after", listenerClosed.Round(time.Millisecond))
 	return err
 }
 
