@@ -12,7 +12,7 @@
 # by cause; 2. --one-shot under wine must print exactly what the Linux build prints; 3. a live
 # exporter under wine follows a rollover done with Windows calls (its handle must not block
 # the rename or delete) and stops on Ctrl+C with its positions saved; 4. the service shim under
-# wine's service manager: start, scrape, stop. Steps 2-4 decide the exit status; step 1 is a
+# wine's service manager: start, scrape, stop (waiting for STOPPED, as Windows' net stop does). Steps 2-4 decide the exit status; step 1 is a
 # report (many tests cannot pass under wine; the reasons are printed).
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -235,6 +235,73 @@ func main() {
 EOF2
 (cd "$work/holdexcl" && printf 'module holdexcl\n\ngo 1.24\n' > go.mod && GOOS=windows GOARCH=amd64 go build -o "$bin/holdexcl.exe" .) || exit 2
 
+# svcwatch NAME SECONDS: polls the service's status every 5 ms and prints each change (state,
+# checkpoint, wait hint), timed from the first change, until STOPPED.
+mkdir -p "$work/svcwatch"
+cat > "$work/svcwatch/main.go" <<'EOF3'
+package main
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+	"syscall"
+	"time"
+	"unsafe"
+)
+
+type serviceStatus struct {
+	ServiceType, CurrentState, ControlsAccepted, Win32ExitCode, ServiceSpecificExitCode, CheckPoint, WaitHint uint32
+}
+
+var states = map[uint32]string{1: "STOPPED", 2: "START_PENDING", 3: "STOP_PENDING", 4: "RUNNING"}
+
+func main() {
+	advapi := syscall.NewLazyDLL("advapi32.dll")
+	openSCM, openSvc, query := advapi.NewProc("OpenSCManagerW"), advapi.NewProc("OpenServiceW"), advapi.NewProc("QueryServiceStatus")
+	scm, _, err := openSCM.Call(0, 0, 0x0001) // SC_MANAGER_CONNECT
+	if scm == 0 {
+		fmt.Println("OpenSCManager:", err)
+		os.Exit(1)
+	}
+	name, _ := syscall.UTF16PtrFromString(os.Args[1])
+	svc, _, err := openSvc.Call(scm, uintptr(unsafe.Pointer(name)), 0x0004) // SERVICE_QUERY_STATUS
+	if svc == 0 {
+		fmt.Println("OpenService:", err)
+		os.Exit(1)
+	}
+	secs, _ := strconv.Atoi(os.Args[2])
+	start := time.Now()
+	var last serviceStatus
+	var changed time.Time // when the first status after the initial one was seen
+	for i := 0; time.Since(start) < time.Duration(secs)*time.Second; i++ {
+		var st serviceStatus
+		if ok, _, err := query.Call(svc, uintptr(unsafe.Pointer(&st))); ok == 0 {
+			fmt.Println("QueryServiceStatus:", err)
+			os.Exit(1)
+		}
+		if i == 0 || st != last {
+			if i > 0 && changed.IsZero() {
+				changed = time.Now()
+			}
+			at := "initially"
+			if !changed.IsZero() {
+				at = fmt.Sprintf("+%dms", time.Since(changed).Milliseconds())
+			}
+			fmt.Printf("%s %s checkpoint=%d wait_hint=%dms exit=%d\n", at, states[st.CurrentState], st.CheckPoint, st.WaitHint, st.Win32ExitCode)
+			last = st
+		}
+		if st.CurrentState == 1 {
+			return
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	fmt.Println("still not STOPPED after", secs, "s")
+	os.Exit(1)
+}
+EOF3
+(cd "$work/svcwatch" && printf 'module svcwatch\n\ngo 1.24\n' > go.mod && GOOS=windows GOARCH=amd64 go build -o "$bin/svcwatch.exe" .) || exit 2
+
 step "1. test binaries under wine (-test.short)"
 # Left out, each for a reason that is not the exporter's:
 #  - cmd TestFlagErrors/no_log_configured: on Windows no flags means the default MFA folder,
@@ -343,7 +410,7 @@ port=$(shuf -i 20000-40000 -n 1)
 auths 0 3 > "$lock/MultiFactorAuthRadiusSvc.log"
 "$WINE" "$bin/holdexcl.exe" "$(winpath "$lock/MultiFactorAuthRadiusSvc.log")" 3 > "$lock/hold.out" 2>&1 &
 holder=$!
-for ((i = 0; i < 100; i++)); do grep -q holding "$lock/hold.out" && break; sleep 0.1; done
+for ((i = 0; i < 100; i++)); do grep -qs holding "$lock/hold.out" && break; sleep 0.1; done
 "$WINE" "$bin/azuremfa_exporter.exe" --mfa.log-dir="$(winpath "$lock")" --tail.from-start --tail.poll-interval=50ms \
   --web.listen-address="127.0.0.1:$port" 2> "$lock/exporter.err" &
 exporter_pid=$!
@@ -368,7 +435,16 @@ keeper=$!
 if wait_metric "$results" 4; then echo "started by the service manager; 4 authentications counted"; fi
 auths 4 2 >> "$svcdir/MultiFactorAuthRadiusSvc.log"
 wait_metric "$results" 6
+# Wine's net stop sends the control and returns at once (Windows' waits for the service to
+# stop), so the service may still be STOP_PENDING when it returns. svcwatch, started first,
+# records every status the service reports until STOPPED, with the time since the stop.
+"$WINE" "$bin/svcwatch.exe" azuremfa_exporter 30 > "$svcdir/watch.out" 2>&1 &
+watcher=$!
+for ((i = 0; i < 100; i++)); do [ -s "$svcdir/watch.out" ] && break; sleep 0.1; done # RUNNING seen
 "$WINE" net stop azuremfa_exporter > "$svcdir/stop.out" 2>&1
+wait "$watcher" || fail "the service did not reach STOPPED: $(tail -1 "$svcdir/watch.out")"
+echo "statuses from the stop request on: $(sed 1d "$svcdir/watch.out" | tr -d '\r' | paste -sd';' | sed 's/;/; /g')"
+echo "the exporter's own account: $(grep -o 'msg=Stopped .*' "$svcdir/exporter.log")"
 state=$("$WINE" sc query azuremfa_exporter 2>/dev/null | tr -s ' ' | grep -E 'STATE|WIN32_EXIT_CODE' | tr -d '\r' | tr '\n' ' ')
 size=$(stat -c %s "$svcdir/MultiFactorAuthRadiusSvc.log")
 if [[ $state == *STOPPED*"WIN32_EXIT_CODE : 0 "* ]] && grep -q "\"offset\": $size," "$svcdir/positions.json" && grep -q 'msg=Stopping' "$svcdir/exporter.log"; then
