@@ -259,10 +259,12 @@ type lifecycle struct {
 // --log.file (when it is a file), so that logrotate can move the log away; the exporter goes
 // on running.
 func (lc lifecycle) hangup(logger *slog.Logger, savePositions func() error) {
-	logger.Info("Received SIGHUP: saving positions and reopening the log file")
+	logger.Info("Received SIGHUP", "save_positions", savePositions != nil, "reopen_log_file", lc.reopenLog != nil)
 	if savePositions != nil {
 		if err := savePositions(); err != nil {
 			logger.Error("Cannot save positions on SIGHUP", "err", err)
+		} else {
+			logger.Info("Positions saved on SIGHUP")
 		}
 	}
 	if lc.reopenLog != nil {

@@ -192,22 +192,23 @@ func (o *options) validateFiles(goos string) error {
 	}
 	// One file followed twice would be counted twice; the exporter's own files must not be
 	// followed, nor overwritten.
-	seen := map[string]string{} // absolute path -> flag
+	seen := map[string]string{} // pathKey -> flag
+	key := func(p string) string { return pathKey(p, goos) }
 	for _, l := range logs {
-		abs := absPath(l.path)
+		abs := key(l.path)
 		if other, ok := seen[abs]; ok {
 			return &flagError{flag: l.flag, value: l.path, problem: fmt.Sprintf("--%s and --%s are the same file", other, l.flag)}
 		}
 		seen[abs] = l.flag
 	}
 	if o.positionsFile != "" {
-		if other, ok := seen[absPath(o.positionsFile)]; ok {
+		if other, ok := seen[key(o.positionsFile)]; ok {
 			return &flagError{flag: "tail.positions-file", value: o.positionsFile, problem: "it is the log of --" + other}
 		}
 		if problem := checkWritableFile(o.positionsFile); problem != "" {
 			return &flagError{flag: "tail.positions-file", value: o.positionsFile, problem: problem}
 		}
-		seen[absPath(o.positionsFile)] = "tail.positions-file"
+		seen[key(o.positionsFile)] = "tail.positions-file"
 	}
 	switch o.logFile {
 	case "", "stderr":
@@ -220,7 +221,7 @@ func (o *options) validateFiles(goos string) error {
 			return &flagError{flag: "log.file", value: o.logFile, problem: "the event log exists only on Windows"}
 		}
 	default:
-		if other, ok := seen[absPath(o.logFile)]; ok {
+		if other, ok := seen[key(o.logFile)]; ok {
 			return &flagError{flag: "log.file", value: o.logFile, problem: "it is the file of --" + other}
 		}
 		if problem := checkWritableFile(o.logFile); problem != "" {
@@ -329,12 +330,17 @@ func checkWritableFile(p string) string {
 	return ""
 }
 
-// absPath is p made absolute and clean, for comparing paths; p itself if that fails.
-func absPath(p string) string {
-	if abs, err := filepath.Abs(p); err == nil {
-		return abs
+// pathKey is p made absolute and clean, for comparing paths; on Windows, where names are
+// case-insensitive, also in lower case.
+func pathKey(p, goos string) string {
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		abs = filepath.Clean(p)
 	}
-	return filepath.Clean(p)
+	if goos == "windows" {
+		abs = strings.ToLower(abs)
+	}
+	return abs
 }
 
 // oneLine joins a multi-line error (YAML errors are) into one line.

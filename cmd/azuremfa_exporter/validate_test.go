@@ -291,3 +291,17 @@ func TestTelemetryPaths(t *testing.T) {
 		t.Errorf("only %d random paths accepted: the check is not exercised", accepted)
 	}
 }
+
+// TestPathKey: on Windows two spellings of one file in different case are the same file.
+func TestPathKey(t *testing.T) {
+	a, b := filepath.Join("logs", "MultiFactorAuthRadiusSvc.log"), filepath.Join("LOGS", ".", "multifactorauthradiussvc.LOG")
+	if pathKey(a, "windows") != pathKey(b, "windows") {
+		t.Errorf("on Windows %q and %q are not the same file", a, b)
+	}
+	if pathKey(a, "linux") == pathKey(b, "linux") {
+		t.Errorf("on Linux %q and %q are the same file", a, b)
+	}
+	if pathKey(a, "linux") != pathKey(filepath.Join(".", "logs", "x", "..", "MultiFactorAuthRadiusSvc.log"), "linux") {
+		t.Errorf("a path with . and .. is not cleaned")
+	}
+}
