@@ -394,7 +394,7 @@ done
 if [ -e "$log.1" ]; then fail "old file still held after the switch"; else echo "old file released: deleted from Windows, gone"; fi
 auths 13 1 >> "$log"
 wait_metric "$results" 14
-kill -INT "$exporter_pid"  # wine delivers it as Ctrl+C
+kill -INT "$exporter_pid" 2>/dev/null || fail "the exporter had already exited: $(tail -3 "$live/exporter.err")" # wine delivers it as Ctrl+C
 wait "$exporter_pid"; rc=$?
 exporter_pid=
 size=$(stat -c %s "$log")
@@ -418,7 +418,10 @@ if wait_metric 'azuremfa_exporter_log_read_errors_total{log="radius"}' 1; then e
 wait "$holder"
 wait_metric "$results" 3 && echo "released: read from the start, 3 authentications counted" &&
   [ "$(metric 'azuremfa_exporter_log_read_errors_total{log="radius"}')" = 1 ] && echo "still one read error (retries are not errors)"
-kill -INT "$exporter_pid"; wait "$exporter_pid"; exporter_pid=
+if ! kill -INT "$exporter_pid" 2>/dev/null; then
+  fail "the exporter had already exited: $(tail -3 "$lock/exporter.err")"
+fi
+wait "$exporter_pid"; exporter_pid=
 
 step "4. the service shim under wine's service manager"
 svcdir=$work/svc && mkdir -p "$svcdir"
