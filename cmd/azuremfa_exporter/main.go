@@ -58,6 +58,7 @@ func main() {
 // options are the parsed flags.
 type options struct {
 	logDir, radiusLog, iisLog, serviceLog, syslogLog string
+	logDirSet                                        bool // --mfa.log-dir given, not its default
 	fromStart, poll                                  bool
 	pollInterval                                     time.Duration
 	positionsFile                                    string
@@ -82,7 +83,7 @@ func newApp(o *options, goos string) *kingpin.Application {
 		defaultDir = windowsLogDir
 	}
 	app.Flag("mfa.log-dir", "MFA Server's log folder: the RADIUS, IIS and service logs in it are followed.").
-		Default(defaultDir).StringVar(&o.logDir)
+		Default(defaultDir).IsSetByUser(&o.logDirSet).StringVar(&o.logDir)
 	app.Flag("mfa.radius-log", "Path of MultiFactorAuthRadiusSvc.log (overrides --mfa.log-dir for this log).").StringVar(&o.radiusLog)
 	app.Flag("mfa.iis-log", "Path of MultiFactorAuthIisNm.log (overrides --mfa.log-dir for this log).").StringVar(&o.iisLog)
 	app.Flag("mfa.service-log", "Path of MultiFactorAuthSvc.log (overrides --mfa.log-dir for this log).").StringVar(&o.serviceLog)

@@ -242,13 +242,19 @@ func (o *options) validateFiles(goos string) error {
 
 // validateReplay: --one-shot reads what exists now. A folder that does not exist, or logs none
 // of which exists, leave nothing to replay; a folder without one of the three logs is fine
-// (that log is skipped with a warning).
+// (that log is skipped with a warning). The folder must exist when it was given, or when it is
+// where every log comes from; the default folder (Windows) need not exist when logs are given
+// one by one.
 func (o *options) validateReplay(logs []logFlag) error {
-	fromDir := false
+	fromDir, onlyDir := false, true
 	for _, l := range logs {
-		fromDir = fromDir || l.flag == "mfa.log-dir"
+		if l.flag == "mfa.log-dir" {
+			fromDir = true
+		} else {
+			onlyDir = false
+		}
 	}
-	if fromDir {
+	if fromDir && (o.logDirSet || onlyDir) {
 		st, err := os.Stat(o.logDir)
 		switch {
 		case err != nil:
@@ -263,7 +269,9 @@ func (o *options) validateReplay(logs []logFlag) error {
 		if _, err := os.Stat(l.path); err == nil {
 			return nil
 		}
-		names = append(names, "--"+l.flag+"="+l.path)
+		if l.flag != "mfa.log-dir" {
+			names = append(names, "--"+l.flag+"="+l.path)
+		}
 	}
 	return fmt.Errorf("%s: no such file; --one-shot has nothing to replay", strings.Join(names, ", "))
 }

@@ -305,3 +305,35 @@ func TestPathKey(t *testing.T) {
 		t.Errorf("a path with . and .. is not cleaned")
 	}
 }
+
+// TestOneShotDefaultFolder: --one-shot on Windows, where --mfa.log-dir has a default. The
+// default folder need not exist when logs are given one by one (its logs are skipped with a
+// warning); given on the command line, or as the only source of logs, it must exist.
+func TestOneShotDefaultFolder(t *testing.T) {
+	dir := t.TempDir()
+	radius := filepath.Join(dir, "MultiFactorAuthRadiusSvc.log")
+	appendFile(t, radius, seedLines)
+	check := func(args ...string) error {
+		var o options
+		app := newApp(&o, "windows")
+		if _, err := app.Parse(args); err != nil {
+			t.Fatal(err)
+		}
+		return o.validate("windows")
+	}
+	if err := check("--one-shot", "--mfa.radius-log="+radius); err != nil {
+		t.Errorf("a log given alone, the default folder missing: %v", err)
+	}
+	for _, args := range [][]string{
+		{"--one-shot"},
+		{"--one-shot", "--mfa.log-dir=" + windowsLogDir, "--mfa.radius-log=" + radius},
+	} {
+		if err := check(args...); err == nil || !strings.Contains(err.Error(), "--mfa.log-dir=") {
+			t.Errorf("%v: %v, want the missing folder refused", args, err)
+		}
+	}
+	err := check("--one-shot", "--mfa.radius-log="+filepath.Join(dir, "missing.log"))
+	if err == nil || !strings.Contains(err.Error(), "--mfa.radius-log=") || strings.Contains(err.Error(), "--mfa.log-dir") {
+		t.Errorf("no log exists: %v, want --mfa.radius-log named, not the default folder", err)
+	}
+}
