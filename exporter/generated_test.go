@@ -63,6 +63,7 @@ func TestPipelineMatchesGenerator(t *testing.T) {
 			data, want := generate(t, kind, 60000, 0.001)
 			p, reg := pipelineFor(t, kind)
 			eachLine(data, p.HandleLine)
+			p.Flush()
 			got, err := loggen.ParseText(bytes.NewReader(gatherText(t, reg)))
 			if err != nil {
 				t.Fatal(err)
@@ -128,6 +129,7 @@ func BenchmarkScrape(b *testing.B) {
 		p := testPipeline(m, string(kind), testPipelineConfig())
 		data, _ := generate(b, kind, 20000, 0.001)
 		eachLine(data, p.HandleLine)
+		p.Flush()
 	}
 	h := promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
 	req := httptest.NewRequest("GET", "/metrics", nil)

@@ -31,6 +31,7 @@ func (h *fileHealth) LineTooLong() { h.l.lines.Inc(); h.l.malformed.Inc() }
 func (h *fileHealth) LineDamaged() { h.l.lines.Inc(); h.l.malformed.Inc() }
 
 func (h *fileHealth) Progress(offset, size int64) {
+	h.l.Flush() // the end of a read batch: publish what its lines counted
 	h.l.offset.Set(float64(offset))
 	h.l.size.Set(float64(size))
 }

@@ -16,6 +16,45 @@ var durationBuckets = []float64{0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300}
 // reopenReasons are the label values of azuremfa_exporter_log_reopens_total.
 var reopenReasons = []string{follow.ReasonRotated, follow.ReasonTruncated, follow.ReasonError}
 
+// alertCodes are the call status codes that dashboards/rules/azuremfa-alerts.yml and the
+// dashboards select by number (fraud, unreachable phones, blocked users, licences, balance,
+// throttling). Every log that completes authentications has their series from the first
+// scrape, so that increase() sees the first occurrence (TestAlertCodesAreTheRulesCodes keeps
+// this list and the files in step).
+var alertCodes = []int{14, 102, 105, 109, 112, 117, 126, 127, 128, 132, 135, 150}
+
+// logShape is what a kind of log carries, and so which series it has from the first scrape.
+// Every log gets its file and line health, the log clock, requests and results (the codes of
+// alertCodes under their default result), prompts, cache hits, duplicates and their ratios,
+// and the entries counter of the level its lines usually carry (the one AzureMFALogSilent
+// needs to see at zero). The rest appears with its first count.
+type logShape struct {
+	// requests: the RADIUS and IIS logs' "Calling pfAuthUser" requests joined with their
+	// results: in flight, abandoned and evicted requests. (Answer times appear with the first
+	// answer: 14 series per method and result would make most of a fresh scrape.)
+	requests bool
+	// service: the main service's pfsvc messages (in its own log or in syslog): Pfauth not
+	// performed, primary auth, OATH validations (the table's OATH codes), admin changes.
+	service bool
+	// level is the level of the log's ordinary lines: "0" for RADIUS, "i" for the main service
+	// and IIS, none for syslog.
+	level string
+}
+
+func shapeOf(log string) logShape {
+	switch log {
+	case LogRadius:
+		return logShape{requests: true, level: "0"}
+	case LogIIS:
+		return logShape{requests: true, level: "i"}
+	case LogService:
+		return logShape{service: true, level: "i"}
+	case LogSyslog:
+		return logShape{service: true}
+	}
+	return logShape{requests: true, service: true, level: "i"}
+}
+
 // Metrics owns every metric family the exporter publishes about MFA and about the logs it
 // follows. Families are registered once; each followed log gets a LogMetrics with its
 // label children looked up once and kept.

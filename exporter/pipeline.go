@@ -83,6 +83,14 @@ func (p *Pipeline) HandleLine(line []byte) {
 	p.sink.Entry(&p.entry)
 }
 
+// Flush asks the sink to publish what it holds back, if it holds anything back (LogMetrics
+// does, between two read batches of the follower).
+func (p *Pipeline) Flush() {
+	if f, ok := p.sink.(interface{ Flush() }); ok {
+		f.Flush()
+	}
+}
+
 // reportMalformed logs the first malformed lines and later ones only now and then, so that a
 // log full of garbage is said once, not a million times; the counter has them all. It says why
 // and where, never what: a path pointed at another file would otherwise copy that file into

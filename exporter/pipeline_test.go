@@ -44,6 +44,7 @@ func TestSyslogYearFollowsNewYear(t *testing.T) {
 			} {
 				p.HandleLine([]byte(l))
 			}
+			p.Flush()
 			want := `
 # HELP azuremfa_duplicate_requests_total Requests for a user who made a request in the same log less than the duplicate window earlier, by how they were handled.
 # TYPE azuremfa_duplicate_requests_total counter
