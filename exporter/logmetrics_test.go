@@ -8,6 +8,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
+	"github.com/prometheus/common/promslog"
 
 	"github.com/azuremfa/azuremfa_exporter/logparse"
 )
@@ -201,4 +202,75 @@ func TestUnknownOATHCodesShareTheCap(t *testing.T) {
 	if total != 500 {
 		t.Errorf("OATH validations counted %v, want 500", total)
 	}
+}
+
+// TestCountsPublishedPerReadBatch: what a log's lines counted reaches the registry when the
+// follower ends a read batch (its observer's Progress), and every flushEvery lines while it
+// reads on, so a scrape while tailing sees every line read so far.
+func TestCountsPublishedPerReadBatch(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	m, err := NewMetrics(reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lm := m.ForLog(LogRadius, time.Minute)
+	p := NewPipeline(lm, testPipelineConfig(), promslog.NewNopLogger())
+	health := &fileHealth{l: lm}
+	lines := func() float64 { return testutil.ToFloat64(lm.lines) }
+
+	p.HandleLine([]byte("2026-11-23T08:00:00.000000Z|0|1|1|pfrad|Calling pfAuthUser('a', '', 1)"))
+	p.HandleLine([]byte("2026-11-23T08:00:04.000000Z|0|1|1|pfrad|rawCallStatus = 21"))
+	health.Progress(100, 100)
+	if got := lines(); got != 2 {
+		t.Fatalf("after a read batch of 2 lines, lines_total = %v", got)
+	}
+	want := `
+# HELP azuremfa_log_last_entry_timestamp_seconds Log time of the newest well-formed line.
+# TYPE azuremfa_log_last_entry_timestamp_seconds gauge
+azuremfa_log_last_entry_timestamp_seconds{log="radius"} 1.795420804e+09
+`
+	if err := testutil.GatherAndCompare(reg, strings.NewReader(want), "azuremfa_log_last_entry_timestamp_seconds"); err != nil {
+		t.Fatal(err)
+	}
+	if got := testutil.ToFloat64(m.results.WithLabelValues(LogRadius, "mobile_app", "21", "success")); got != 1 {
+		t.Fatalf("results{code=21} = %v after the batch", got)
+	}
+	// A long batch: published on the way, within flushEvery lines.
+	for range 3 * flushEvery {
+		p.HandleLine([]byte("2026-11-23T08:00:05.000000Z|0|1|1|pfrad|chatter"))
+	}
+	if got := lines(); got < 2+2*flushEvery {
+		t.Fatalf("after %d more lines and no end of batch, lines_total = %v", 3*flushEvery, got)
+	}
+	health.Progress(200, 200)
+	if got := lines(); got != 2+3*flushEvery {
+		t.Fatalf("lines_total = %v, want %d", got, 2+3*flushEvery)
+	}
+}
+
+// TestAnswerTimesAreNativeToo: the answer-time histogram carries classic buckets and native
+// (exponential) ones, so a Prometheus with native histograms gets the fine resolution.
+func TestAnswerTimesAreNativeToo(t *testing.T) {
+	reg := feed(t,
+		"2026-11-23T08:00:00.000000Z|0|1|1|pfrad|Calling pfAuthUser('a', '', 1)",
+		"2026-11-23T08:00:04.000000Z|0|1|1|pfrad|rawCallStatus = 21",
+	)
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mf := range mfs {
+		if mf.GetName() != "azuremfa_auth_duration_seconds" {
+			continue
+		}
+		h := mf.GetMetric()[0].GetHistogram()
+		if len(h.GetBucket()) != len(durationBuckets) {
+			t.Errorf("%d classic buckets, want %d", len(h.GetBucket()), len(durationBuckets))
+		}
+		if h.Schema == nil || h.GetSchema() != 3 || len(h.GetPositiveSpan()) == 0 || h.GetZeroThreshold() != nativeZeroBucket {
+			t.Errorf("no native histogram of schema 3: schema %v, spans %v, zero threshold %v", h.Schema, h.GetPositiveSpan(), h.GetZeroThreshold())
+		}
+		return
+	}
+	t.Fatal("azuremfa_auth_duration_seconds not gathered")
 }

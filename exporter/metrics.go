@@ -1,6 +1,8 @@
 package exporter
 
 import (
+	"time"
+
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/azuremfa/azuremfa_exporter/exporter/follow"
@@ -12,6 +14,18 @@ const namespace = "azuremfa"
 // durationBuckets are answer times, in seconds: a cache hit is under a second, a phone call
 // can take minutes.
 var durationBuckets = []float64{0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300}
+
+// Native histogram settings of azuremfa_auth_duration_seconds, for a Prometheus that asks for
+// them (protobuf scrapes with native histograms enabled); the classic buckets are served beside
+// them. A bucket factor of 1.1 gives buckets about 9% wide (schema 3); 0.25 s to 300 s is
+// about 80 of them. Past nativeMaxBuckets the histogram is reset if the last reset is more than
+// nativeMinReset ago, else its resolution is halved, so memory stays bounded.
+const (
+	nativeBucketFactor = 1.1
+	nativeMaxBuckets   = 160
+	nativeMinReset     = time.Hour
+	nativeZeroBucket   = 0.001 // answers within a millisecond (both lines in the same tick) count as zero
+)
 
 // reopenReasons are the label values of azuremfa_exporter_log_reopens_total.
 var reopenReasons = []string{follow.ReasonRotated, follow.ReasonTruncated, follow.ReasonError}
@@ -108,6 +122,11 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 			Namespace: namespace, Name: "auth_duration_seconds",
 			Help:    "Time from the request to its rawCallStatus, by log time: how long people take to answer.",
 			Buckets: durationBuckets,
+
+			NativeHistogramBucketFactor:     nativeBucketFactor,
+			NativeHistogramMaxBucketNumber:  nativeMaxBuckets,
+			NativeHistogramMinResetDuration: nativeMinReset,
+			NativeHistogramZeroThreshold:    nativeZeroBucket,
 		}, []string{"log", "method", "result"}),
 		inFlight:  gauge("auth_in_flight", "Authentication requests waiting for their result.", "log"),
 		abandoned: counter("auth_abandoned_total", "Authentication requests that never got a result (superseded on their thread, timed out by log time, or evicted).", "log"),
