@@ -63,12 +63,12 @@ type Correlator struct {
 	nowN int64     // now in logNanos, for cheap arithmetic
 
 	slots    []openSlot
-	order    order            // slots in use, oldest first
-	free     []int32          // indices of slots not in use
-	byThread map[uint64]int32 // ThreadKey → slot
-	used     int              // slots in use: requests and lone verdicts
-	open     int              // of which requests
-	openSaid int              // open as last told to the sink
+	order    order   // slots in use, oldest first
+	free     []int32 // indices of slots not in use
+	byThread index   // ThreadKey → slot
+	used     int     // slots in use: requests and lone verdicts
+	open     int     // of which requests
+	openSaid int     // open as last told to the sink
 
 	evictions uint64
 	timeJumps uint64
@@ -100,7 +100,7 @@ func NewCorrelator(cfg CorrelatorConfig, sink Sink) *Correlator {
 		sink:     sink,
 		nowN:     -1 << 62, // below every logNanos: the first line sets the clock
 		order:    newOrder(),
-		byThread: make(map[uint64]int32),
+		byThread: newIndex(64),
 		dups:     newDuplicates(cfg.DuplicateWindow, cfg.MaxUsers),
 		jumpBack: int64(max(cfg.Timeout, cfg.DuplicateWindow)),
 	}
@@ -197,7 +197,7 @@ func (c *Correlator) seen(user []byte) bool {
 
 func (c *Correlator) call(e *Entry) {
 	dup := c.seen(e.User)
-	if i, ok := c.byThread[e.ThreadKey()]; ok {
+	if i, ok := c.byThread.get(e.ThreadKey()); ok {
 		// A new call on the thread: the open request never got its result.
 		c.abandon(i, e.Time)
 		c.release(i)
@@ -214,7 +214,7 @@ func (c *Correlator) call(e *Entry) {
 }
 
 func (c *Correlator) authResult(e *Entry) {
-	i, ok := c.byThread[e.ThreadKey()]
+	i, ok := c.byThread.get(e.ThreadKey())
 	if !ok {
 		i = c.acquire(e.ThreadKey(), e.Time)
 		c.slots[i].lone = true
@@ -223,7 +223,7 @@ func (c *Correlator) authResult(e *Entry) {
 }
 
 func (c *Correlator) rawCallStatus(e *Entry) {
-	i, ok := c.byThread[e.ThreadKey()]
+	i, ok := c.byThread.get(e.ThreadKey())
 	if !ok || c.slots[i].lone {
 		c.auth = Auth{
 			Source:      SourceCall,
@@ -334,7 +334,7 @@ func (c *Correlator) acquire(thread uint64, start time.Time) int32 {
 	}
 	s := &c.slots[i]
 	*s = openSlot{thread: thread, user: s.user[:0], start: start, since: c.nowN}
-	c.byThread[thread] = i
+	c.byThread.put(thread, i)
 	c.order.pushBack(i)
 	c.used++
 	return i
@@ -345,7 +345,7 @@ func (c *Correlator) release(i int32) {
 	if !s.lone {
 		c.open--
 	}
-	delete(c.byThread, s.thread)
+	c.byThread.del(s.thread)
 	c.order.remove(i)
 	c.free = append(c.free, i)
 	c.used--

@@ -737,8 +737,8 @@ func TestCorrelatorBoundedByMaxOpen(t *testing.T) {
 			t.Fatalf("after %d requests Open() = %d > %d", i+1, c.Open(), maxOpen)
 		}
 	}
-	if c.Open() != maxOpen || len(c.byThread) != maxOpen || len(c.slots) != maxOpen {
-		t.Errorf("Open() = %d, threads = %d, slots = %d; want %d each", c.Open(), len(c.byThread), len(c.slots), maxOpen)
+	if c.Open() != maxOpen || c.byThread.len() != maxOpen || len(c.slots) != maxOpen {
+		t.Errorf("Open() = %d, threads = %d, slots = %d; want %d each", c.Open(), c.byThread.len(), len(c.slots), maxOpen)
 	}
 	if c.Evictions() != n-maxOpen || abandoned != n-maxOpen {
 		t.Errorf("Evictions() = %d, abandoned = %d, want %d", c.Evictions(), abandoned, n-maxOpen)
@@ -749,8 +749,8 @@ func TestCorrelatorBoundedByMaxOpen(t *testing.T) {
 		r.PID, r.TID = uint32(i>>16)+1<<20, uint32(i)
 		c.Add(&r)
 	}
-	if len(c.byThread) != maxOpen || len(c.slots) != maxOpen || c.Open() != 0 {
-		t.Errorf("after lone results: threads = %d, slots = %d, Open() = %d", len(c.byThread), len(c.slots), c.Open())
+	if c.byThread.len() != maxOpen || len(c.slots) != maxOpen || c.Open() != 0 {
+		t.Errorf("after lone results: threads = %d, slots = %d, Open() = %d", c.byThread.len(), len(c.slots), c.Open())
 	}
 }
 
@@ -769,8 +769,8 @@ func TestCorrelatorBoundedByMaxUsers(t *testing.T) {
 			t.Fatalf("after %d users: %d remembered > %d", i+1, c.dups.n, maxUsers)
 		}
 	}
-	if c.dups.n != maxUsers || len(c.dups.byHash) != maxUsers || len(c.dups.recs) != maxUsers {
-		t.Errorf("users = %d, map = %d, records = %d; want %d each", c.dups.n, len(c.dups.byHash), len(c.dups.recs), maxUsers)
+	if c.dups.n != maxUsers || c.dups.byHash.len() != maxUsers || len(c.dups.recs) != maxUsers {
+		t.Errorf("users = %d, map = %d, records = %d; want %d each", c.dups.n, c.dups.byHash.len(), len(c.dups.recs), maxUsers)
 	}
 	if c.ForgottenUsers() != n-maxUsers {
 		t.Errorf("ForgottenUsers() = %d, want %d", c.ForgottenUsers(), n-maxUsers)
@@ -797,8 +797,9 @@ func TestCorrelatorUsersBoundedByWindow(t *testing.T) {
 	if want := 30 * perSecond; peak != want {
 		t.Errorf("peak users remembered = %d, want %d (one window)", peak, want)
 	}
-	if len(c.dups.recs) > 30*perSecond || len(c.dups.byHash) > 30*perSecond {
-		t.Errorf("records = %d, map = %d: more than one window", len(c.dups.recs), len(c.dups.byHash))
+	// The index has room for twice its entries, rounded up to a power of two.
+	if len(c.dups.recs) > 30*perSecond || c.dups.byHash.len() > 30*perSecond || len(c.dups.byHash.slots) > 4*30*perSecond {
+		t.Errorf("records = %d, index = %d entries in %d slots: more than one window", len(c.dups.recs), c.dups.byHash.len(), len(c.dups.byHash.slots))
 	}
 	if c.ForgottenUsers() != 0 {
 		t.Errorf("ForgottenUsers() = %d, want 0", c.ForgottenUsers())

@@ -14,7 +14,7 @@ const maxUserBytes = 256
 // userRecord is one user remembered for duplicate detection.
 type userRecord struct {
 	key  []byte // the user as written, ASCII case-folded, at most maxUserBytes; buffer reused
-	hash uint64 // hash of key: the map key
+	hash uint64 // hash of key: the index key
 	last int64  // log clock (logNanos) at the user's latest request
 	// challenged: the user's latest request ended pending (15, 20, 22: a text message or OATH
 	// code was asked for), so the next request is the answer to that challenge, not a repeat.
@@ -25,8 +25,8 @@ type userRecord struct {
 // written) made a request less than window earlier in the same log, measured start to start on
 // the log clock. It remembers only users whose latest request is within the window, plus a cap.
 //
-// The map is keyed by a 64-bit hash of the folded name, not by the name, so that a user coming
-// back after the window costs no allocation (a string key would). Two names with the same hash
+// The index is keyed by a 64-bit hash of the folded name, not by the name, so that a user
+// coming back after the window costs no allocation (a string key would). Two names with the same hash
 // cannot share a record: the newer one takes it over and the older one is counted as forgotten.
 // With a random maphash seed that happens about once in 10^10 logs of 100000 users.
 type duplicates struct {
@@ -34,7 +34,7 @@ type duplicates struct {
 	max    int
 	hash   func([]byte) uint64 // replaced by tests to force collisions
 
-	byHash map[uint64]int32 // hash → index in recs
+	byHash index // hash → index in recs
 	recs   []userRecord
 	order  order   // recs in order of last request, oldest first (the log clock never goes back)
 	free   []int32 // indices of recs not in use
@@ -50,7 +50,7 @@ func newDuplicates(window time.Duration, max int) duplicates {
 		window: window,
 		max:    max,
 		hash:   func(b []byte) uint64 { return maphash.Bytes(seed, b) },
-		byHash: make(map[uint64]int32),
+		byHash: newIndex(64),
 		order:  newOrder(),
 	}
 }
@@ -67,7 +67,7 @@ func (d *duplicates) seen(user []byte, now int64) bool {
 	}
 	d.fold = appendLower(d.fold[:0], user)
 	h := d.hash(d.fold)
-	if i, ok := d.byHash[h]; ok {
+	if i, ok := d.byHash.get(h); ok {
 		r := &d.recs[i]
 		if string(r.key) == string(d.fold) {
 			dup := now-r.last < int64(d.window) && !r.challenged
@@ -91,7 +91,7 @@ func (d *duplicates) seen(user []byte, now int64) bool {
 	r.key = append(r.key[:0], d.fold...)
 	r.hash = h
 	r.last, r.challenged = now, false
-	d.byHash[h] = i
+	d.byHash.put(h, i)
 	d.order.pushBack(i)
 	d.n++
 	return false
@@ -108,7 +108,7 @@ func (d *duplicates) challenge(user []byte) {
 		user = user[:maxUserBytes]
 	}
 	d.fold = appendLower(d.fold[:0], user)
-	if i, ok := d.byHash[d.hash(d.fold)]; ok && string(d.recs[i].key) == string(d.fold) {
+	if i, ok := d.byHash.get(d.hash(d.fold)); ok && string(d.recs[i].key) == string(d.fold) {
 		d.recs[i].challenged = true
 	}
 }
@@ -119,7 +119,7 @@ func (d *duplicates) prune(now int64) {
 	for d.order.head != none && now-d.recs[d.order.head].last >= int64(d.window) {
 		d.remove(d.order.head)
 	}
-	// After a burst of garbage users the slices and the map would keep their peak size;
+	// After a burst of garbage users the slices and the index would keep their peak size;
 	// rebuild them once they are mostly empty so memory follows the users within one window.
 	if len(d.recs) > compactMin && d.n*4 < len(d.recs) {
 		d.compact()
@@ -141,7 +141,7 @@ func (d *duplicates) alloc() int32 {
 }
 
 func (d *duplicates) remove(i int32) {
-	delete(d.byHash, d.recs[i].hash)
+	d.byHash.del(d.recs[i].hash)
 	d.order.remove(i)
 	d.free = append(d.free, i)
 	d.n--
@@ -150,9 +150,9 @@ func (d *duplicates) remove(i int32) {
 // compact copies the live records, oldest first, into fresh tables.
 func (d *duplicates) compact() {
 	recs := make([]userRecord, 0, 2*d.n)
-	byHash := make(map[uint64]int32, 2*d.n)
+	byHash := newIndex(2 * d.n)
 	for i := d.order.head; i != none; i = d.order.links[i].next {
-		byHash[d.recs[i].hash] = int32(len(recs))
+		byHash.put(d.recs[i].hash, int32(len(recs)))
 		recs = append(recs, d.recs[i])
 	}
 	d.recs, d.byHash, d.free = recs, byHash, nil

@@ -76,8 +76,8 @@ func TestDuplicatesCompact(t *testing.T) {
 	d.seen([]byte("alice"), later)
 	d.seen([]byte("bob"), later)
 	d.prune(t0 + int64(30*time.Second)) // the burst leaves the window
-	if len(d.recs) > compactMin || len(d.byHash) != 2 || d.n != 2 {
-		t.Fatalf("after the burst: records = %d, map = %d, users = %d", len(d.recs), len(d.byHash), d.n)
+	if len(d.recs) > compactMin || d.byHash.len() != 2 || len(d.byHash.slots) > indexMinSize || d.n != 2 {
+		t.Fatalf("after the burst: records = %d, index = %d entries in %d slots, users = %d", len(d.recs), d.byHash.len(), len(d.byHash.slots), d.n)
 	}
 	now := t0 + int64(31*time.Second)
 	d.prune(now)
