@@ -115,6 +115,8 @@ type Entry struct {
 	Description []byte
 	// Addr: KindPfauth and KindNotPerformed, the client address when the line has one.
 	Addr []byte
+
+	minute isoMinute // kept by ParseLine from one line to the next (see ParseLine)
 }
 
 // ThreadKey is the (pid, tid) pair that ties a call to its result lines.

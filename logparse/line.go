@@ -2,6 +2,8 @@ package logparse
 
 import (
 	"bytes"
+	"encoding/binary"
+	"math/bits"
 	"time"
 )
 
@@ -71,7 +73,11 @@ var (
 // leading UTF-8 byte order mark are tolerated and stripped). On success it fills *e, whose
 // []byte fields are then views into line, and returns nil. A line without a known layout
 // gives a *MalformedError and leaves *e zeroed. ParseLine does not allocate.
+//
+// Reusing one Entry for the lines of a log is cheaper: it remembers the minute of the last
+// ISO-8601 time it held, and a line of the same minute skips the date arithmetic.
 func ParseLine(line []byte, opts ParseOptions, e *Entry) error {
+	minute := e.minute
 	*e = Entry{}
 	line = trimLine(line)
 	var err *MalformedError
@@ -79,14 +85,15 @@ func ParseLine(line []byte, opts ParseOptions, e *Entry) error {
 	case len(line) == 0:
 		err = errEmpty
 	case isDigit(line[0]):
-		err = parseISOLine(line, e)
+		err = parseISOLine(line, e, &minute)
 	default:
 		err = parseSyslog3164(line, opts.Year, e)
 	}
 	if err != nil {
-		*e = Entry{}
+		*e = Entry{minute: minute}
 		return err
 	}
+	e.minute = minute
 	parseMessage(e)
 	return nil
 }
@@ -107,8 +114,8 @@ func trimLine(b []byte) []byte {
 
 // parseISOLine parses the lines that start with an ISO-8601 time: MFA Server's own pipe
 // layout and RFC 3339 syslog.
-func parseISOLine(b []byte, e *Entry) *MalformedError {
-	t, n, ok := parseISOTime(b)
+func parseISOLine(b []byte, e *Entry, minute *isoMinute) *MalformedError {
+	t, n, ok := parseISOTime(b, minute)
 	if !ok || n == len(b) {
 		return errTimestamp
 	}
@@ -141,7 +148,9 @@ func inLogRange(t time.Time) bool {
 // scanned byte by byte: cheaper than a call to bytes.IndexByte for a few bytes.
 func parsePipeFields(b []byte, e *Entry) *MalformedError {
 	var err *MalformedError
-	if e.Level, b, err = tokenField(b, errLevel); err != nil {
+	if len(b) >= 2 && b[1] == '|' && b[0] != '|' && b[0] != ' ' && b[0] != '\t' {
+		e.Level, b = b[:1], b[2:] // the usual one-character level
+	} else if e.Level, b, err = tokenField(b, errLevel); err != nil {
 		return err
 	}
 	if e.PID, b, err = uint32Field(b, errPID); err != nil {
@@ -164,6 +173,18 @@ func parsePipeFields(b []byte, e *Entry) *MalformedError {
 // tokenField returns the field that b starts with, up to its '|', and what follows the '|'.
 // The field must be non-empty and hold no blank, else bad; without a '|' the field is missing.
 func tokenField(b []byte, bad *MalformedError) (field, rest []byte, err *MalformedError) {
+	if len(b) >= 8 {
+		// Eight bytes at once: where the first '|' is, and whether a blank comes before it.
+		v := binary.LittleEndian.Uint64(b)
+		if bar := bytesEqual8(v, '|'); bar != 0 {
+			i := bits.TrailingZeros64(bar) >> 3
+			blanks := (bytesEqual8(v, ' ') | bytesEqual8(v, '\t')) & (1<<(8*uint(i)) - 1)
+			if i == 0 || blanks != 0 {
+				return nil, nil, bad
+			}
+			return b[:i], b[i+1:], nil
+		}
+	}
 	blank := false
 	for i, c := range b {
 		switch c {
@@ -183,6 +204,9 @@ func tokenField(b []byte, bad *MalformedError) (field, rest []byte, err *Malform
 // follows the '|'. Without a '|' the field is missing; else it must be 1 to 10 digits that
 // fit in a uint32, or it is bad.
 func uint32Field(b []byte, bad *MalformedError) (v uint32, rest []byte, err *MalformedError) {
+	if n, v, ok := digits8(b); ok && n > 0 && b[n] == '|' {
+		return v, b[n+1:], nil
+	}
 	var n uint64
 	i := 0
 	for ; i < len(b) && i <= 10 && isDigit(b[i]); i++ {
@@ -278,24 +302,51 @@ func parseSyslogFields(b []byte, e *Entry) *MalformedError {
 	return nil
 }
 
+// isoMinute is the minute of the last ISO-8601 time parsed: its first 16 bytes
+// ("2006-01-02T15:04") and the Unix time they stand for. Lines come in time order, so most
+// share their minute with the line before.
+type isoMinute struct {
+	key  [2]uint64
+	secs int64 // Unix seconds at the start of the minute, before any zone offset
+	ok   bool
+}
+
 // parseISOTime parses "2006-01-02T15:04:05[.fraction][Z|±hh:mm|±hhmm]" at the start of b and
 // returns the time in UTC and the number of bytes it took. The fraction has 1 to 9 digits.
-// A time without a zone is taken as UTC, which is what MFA Server writes.
-func parseISOTime(b []byte) (t time.Time, n int, ok bool) {
-	if len(b) < 19 || b[4] != '-' || b[7] != '-' || (b[10] != 'T' && b[10] != 't') {
+// A time without a zone is taken as UTC, which is what MFA Server writes. minute remembers the
+// last minute parsed; a time in the same minute skips the date.
+func parseISOTime(b []byte, minute *isoMinute) (t time.Time, n int, ok bool) {
+	if len(b) < 19 || b[16] != ':' {
 		return t, 0, false
 	}
-	year, ok1 := digits4(b[0:4])
-	month, ok2 := digits2(b[5:7])
-	day, ok3 := digits2(b[8:10])
-	hour, min, sec, ok4 := parseClock(b[11:19])
-	if !(ok1 && ok2 && ok3 && ok4) || month < 1 || month > 12 || day < 1 || day > daysIn(year, month) {
+	key := [2]uint64{binary.LittleEndian.Uint64(b[0:8]), binary.LittleEndian.Uint64(b[8:16])}
+	if !minute.ok || minute.key != key {
+		if b[4] != '-' || b[7] != '-' || (b[10] != 'T' && b[10] != 't') || b[13] != ':' {
+			return t, 0, false
+		}
+		year, ok1 := digits4(b[0:4])
+		month, ok2 := digits2(b[5:7])
+		day, ok3 := digits2(b[8:10])
+		hour, ok4 := digits2(b[11:13])
+		min, ok5 := digits2(b[14:16])
+		if !(ok1 && ok2 && ok3 && ok4 && ok5) || month < 1 || month > 12 || day < 1 || day > daysIn(year, month) ||
+			hour > 23 || min > 59 {
+			return t, 0, false
+		}
+		*minute = isoMinute{key: key, secs: unixSeconds(year, month, day, hour, min, 0), ok: true}
+	}
+	sec, ok := digits2(b[17:19])
+	if !ok || sec > 59 {
 		return t, 0, false
 	}
 	n = 19
 	nsec := 0
 	if n < len(b) && b[n] == '.' {
 		n++
+		if k, v, ok := digits8(b[n:]); ok && k > 0 { // up to 7 digits, as MFA Server's 6
+			nsec, n = int(v)*pow10[9-k], n+k
+			goto zone
+		}
 		start := n
 		for n < len(b) && isDigit(b[n]) && n-start < 9 {
 			nsec = nsec*10 + int(b[n]-'0')
@@ -307,6 +358,7 @@ func parseISOTime(b []byte) (t time.Time, n int, ok bool) {
 		}
 		nsec *= pow10[9-digits]
 	}
+zone:
 	offset := 0 // seconds east of UTC
 	if n < len(b) {
 		switch b[n] {
@@ -336,7 +388,7 @@ func parseISOTime(b []byte) (t time.Time, n int, ok bool) {
 			}
 		}
 	}
-	return unixTime(year, month, day, hour, min, sec, nsec, offset), n, true
+	return time.Unix(minute.secs+int64(sec-offset), int64(nsec)).UTC(), n, true
 }
 
 // parseClock parses "15:04:05".
@@ -355,6 +407,11 @@ func parseClock(b []byte) (hour, min, sec int, ok bool) {
 // (BenchmarkCivilTime). Years are shifted by 400 (one Gregorian cycle) so that year 0 stays
 // non-negative; year is 0..9999 here.
 func unixTime(year, month, day, hour, min, sec, nsec, offset int) time.Time {
+	return time.Unix(unixSeconds(year, month, day, hour, min, sec-offset), int64(nsec)).UTC()
+}
+
+// unixSeconds is the Unix time of a civil date and time in UTC (sec may be out of 0..59).
+func unixSeconds(year, month, day, hour, min, sec int) int64 {
 	y := uint(year) + 400
 	m := uint(month)
 	if m <= 2 { // count from March, so that the leap day ends the year
@@ -363,8 +420,7 @@ func unixTime(year, month, day, hour, min, sec, nsec, offset int) time.Time {
 	}
 	days := 365*y + y/4 - y/100 + y/400 + (153*(m-3)+2)/5 + uint(day) - 1
 	const epoch = 719468 + 146097 // days from 0000-03-01 (shifted by 400 years) to 1970-01-01
-	secs := (int64(days)-epoch)*86400 + int64(hour*3600+min*60+sec-offset)
-	return time.Unix(secs, int64(nsec)).UTC()
+	return (int64(days)-epoch)*86400 + int64(hour*3600+min*60+sec)
 }
 
 // pow10 scales a fraction of 1..9 digits to nanoseconds.
@@ -472,6 +528,43 @@ func parseUint32(b []byte) (uint32, bool) {
 		return 0, false
 	}
 	return uint32(n), true
+}
+
+// bytesEqual8 has the top bit set in the bytes of v (8 bytes of a line, little-endian) that
+// equal c. Only the lowest one is sure: above a match, a borrow may mark others; callers look
+// at the lowest, or at bits below a match of their own.
+func bytesEqual8(v uint64, c byte) uint64 {
+	x := v ^ 0x0101010101010101*uint64(c)
+	return (x - 0x0101010101010101) &^ x & 0x8080808080808080
+}
+
+// digits8 reads the run of decimal digits b starts with, when it is shorter than 8 bytes and
+// b has 8: n digits (0 to 7) and their value. It looks at 8 bytes at once (SWAR), so the length
+// of a pid or tid, which varies from line to line, costs no mispredicted branch. ok is false
+// when b is too short or starts with 8 digits; the caller then reads byte by byte.
+func digits8(b []byte) (n int, v uint32, ok bool) {
+	if len(b) < 8 {
+		return 0, 0, false
+	}
+	x := binary.LittleEndian.Uint64(b) - 0x3030303030303030 // digit bytes become 0..9
+	// The top bit of a byte is set where it is no digit: below '0' it wrapped (>= 0xd0),
+	// above '9' adding 0x76 carries into it. Bytes after the first non-digit may be wrong
+	// (a borrow or carry from it); only the first one counts.
+	nonDigit := (x | (x + 0x7676767676767676)) & 0x8080808080808080
+	if nonDigit == 0 {
+		return 0, 0, false
+	}
+	n = bits.TrailingZeros64(nonDigit) >> 3
+	if n == 0 {
+		return 0, 0, true
+	}
+	// The n digits, first digit most significant, moved to the top bytes (zeros below are
+	// leading zeros), then combined pairwise: 2-digit, 4-digit, 8-digit lanes.
+	d := x << (64 - 8*uint(n))
+	d = (d * (10<<8 + 1)) >> 8 & 0x00FF00FF00FF00FF
+	d = (d * (100<<16 + 1)) >> 16 & 0x0000FFFF0000FFFF
+	d = (d * (10000<<32 + 1)) >> 32
+	return n, uint32(d), true
 }
 
 func digits2(b []byte) (int, bool) {

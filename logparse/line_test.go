@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -706,6 +707,74 @@ func TestParseLineRoundTrip(t *testing.T) {
 		got.Time, got.msgFields = "", msgFields{}
 		if got != wantFlat || !e.Time.Equal(want) || e.Time.Location() != time.UTC {
 			t.Errorf("ParseLine(%q)\n got %+v at %v\nwant %+v at %v", line, got, e.Time, wantFlat, want)
+		}
+	}
+}
+
+// TestDigits8 checks the 8-bytes-at-once digit reader against strconv for every length and
+// every kind of byte after the digits.
+func TestDigits8(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for range 100000 {
+		n := rng.IntN(9)
+		var b []byte
+		for range n {
+			b = append(b, byte('0'+rng.IntN(10)))
+		}
+		b = append(b, byte(rng.IntN(256)))
+		for len(b) < 8+rng.IntN(3) {
+			b = append(b, byte(rng.IntN(256)))
+		}
+		want := 0
+		for want < len(b) && isDigit(b[want]) {
+			want++
+		}
+		got, v, ok := digits8(b)
+		if want >= 8 {
+			if ok {
+				t.Fatalf("digits8(%q): ok with %d digits, want not ok", b, got)
+			}
+			continue
+		}
+		wv, _ := strconv.ParseUint(string(b[:want]), 10, 32)
+		if !ok || got != want || (want > 0 && uint64(v) != wv) {
+			t.Fatalf("digits8(%q) = %d, %d, %v; want %d, %d", b, got, v, ok, want, wv)
+		}
+	}
+	if _, _, ok := digits8([]byte("1234|")); ok {
+		t.Error("digits8 of 5 bytes: ok")
+	}
+}
+
+// TestTokenFieldEightAtOnce: the fast path of tokenField, which looks at eight bytes at once,
+// says what reading byte by byte says, wherever the '|' and the blanks are.
+func TestTokenFieldEightAtOnce(t *testing.T) {
+	slow := func(b []byte) (field, rest []byte, err *MalformedError) {
+		blank := false
+		for i, c := range b {
+			switch c {
+			case '|':
+				if i == 0 || blank {
+					return nil, nil, errTag
+				}
+				return b[:i], b[i+1:], nil
+			case ' ', '\t':
+				blank = true
+			}
+		}
+		return nil, nil, errMissingField
+	}
+	rng := rand.New(rand.NewPCG(7, 8))
+	alphabet := []byte("ab|| \t\x00\x7c\xfc\x01z")
+	for range 200000 {
+		b := make([]byte, rng.IntN(14))
+		for i := range b {
+			b[i] = alphabet[rng.IntN(len(alphabet))]
+		}
+		f, r, err := tokenField(b, errTag)
+		wf, wr, werr := slow(b)
+		if err != werr || string(f) != string(wf) || string(r) != string(wr) {
+			t.Fatalf("tokenField(%q) = %q, %q, %v; byte by byte %q, %q, %v", b, f, r, err, wf, wr, werr)
 		}
 	}
 }
