@@ -17,6 +17,8 @@ type ratioWindow struct {
 	sumNum   float64
 	sumDen   float64
 	head     int64 // index (log time / width) of the newest bucket
+	headAt   int64 // head * width: the log time its bucket starts at
+	headSlot int   // where the newest bucket is in num and den
 	started  bool
 }
 
@@ -35,7 +37,11 @@ func newRatioWindow(window time.Duration) *ratioWindow {
 // advance moves the window's end to log time t, dropping what fell out of it, and returns
 // the bucket of t, or -1 when t is older than the window. Older times never move it back.
 func (w *ratioWindow) advance(t time.Time) int {
-	idx := t.UnixNano() / w.width
+	ns := t.UnixNano()
+	if w.started && ns >= w.headAt && ns-w.headAt < w.width {
+		return w.headSlot // the newest bucket: most times are in it
+	}
+	idx := ns / w.width
 	n := int64(len(w.num))
 	switch {
 	case !w.started:
@@ -52,6 +58,7 @@ func (w *ratioWindow) advance(t time.Time) int {
 		w.sumDen -= w.den[i]
 		w.num[i], w.den[i] = 0, 0
 	}
+	w.headAt, w.headSlot = w.head*w.width, int(((w.head%n)+n)%n)
 	if idx <= w.head-n {
 		return -1
 	}
