@@ -184,11 +184,11 @@ func (c *Correlator) expire() {
 	c.dups.prune(c.nowN)
 }
 
-// seen asks the duplicate detector about a request by user, telling the sink of a user it
-// forgot to make room.
-func (c *Correlator) seen(user []byte) bool {
+// seen asks the duplicate detector about the request e, telling the sink of a user it forgot
+// to make room. The request is judged by its own line time; the clock only ages users out.
+func (c *Correlator) seen(e *Entry) bool {
 	forgotten := c.dups.forgotten
-	dup := c.dups.seen(user, c.nowN)
+	dup := c.dups.seen(e.User, min(logNanos(e.Time), c.nowN), c.nowN)
 	for ; forgotten < c.dups.forgotten; forgotten++ {
 		c.sink.UserForgotten()
 	}
@@ -196,7 +196,7 @@ func (c *Correlator) seen(user []byte) bool {
 }
 
 func (c *Correlator) call(e *Entry) {
-	dup := c.seen(e.User)
+	dup := c.seen(e)
 	if i, ok := c.byThread.get(e.ThreadKey()); ok {
 		// A new call on the thread: the open request never got its result.
 		c.abandon(i, e.Time)
@@ -282,7 +282,7 @@ func (c *Correlator) pfauth(e *Entry) {
 		Verdict:     e.Verdict,
 		Result:      e.Status.Result(e.Verdict),
 		Client:      e.Addr,
-		Duplicate:   c.seen(e.User),
+		Duplicate:   c.seen(e),
 	}
 	if c.auth.Duplicate {
 		c.auth.Handling = handlingOf(&c.auth)

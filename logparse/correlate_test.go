@@ -861,3 +861,43 @@ func TestCorrelatorClockJumpsBack(t *testing.T) {
 		t.Errorf("Open() = %d, want 0", c.Open())
 	}
 }
+
+// TestCorrelatorLineAheadDoesNotFreezeDuplicates: one line stamped four minutes ahead (less
+// than the timeout, so the clock is not set back when time returns to normal) moves the log
+// clock there and keeps it there until real time catches up. Requests in those minutes are
+// judged duplicates by their own line times, not at the stalled clock: two requests of a user
+// two minutes apart are not duplicates; two within the window still are.
+func TestCorrelatorLineAheadDoesNotFreezeDuplicates(t *testing.T) {
+	lines := []Entry{
+		other("10:00:00"),
+		other("10:04:00"), // a clock glitch on one line
+		call("10:00:10", 7, 1, "alice"),
+		rawStatus("10:00:15", 7, 1, 21),
+		call("10:02:10", 7, 2, "alice"), // two minutes later: a new sign-in
+		rawStatus("10:02:15", 7, 2, 21),
+		call("10:02:20", 7, 3, "ALICE"), // ten seconds later: a duplicate
+		rawStatus("10:02:25", 7, 3, 21),
+		call("10:04:30", 7, 4, "bob"), // after the glitch's time: bob's first request
+		rawStatus("10:04:35", 7, 4, 21),
+		call("10:04:50", 7, 5, "bob"), // and his duplicate
+		rawStatus("10:04:55", 7, 5, 21),
+	}
+	c, got := run(CorrelatorConfig{}, lines)
+	var dups []string
+	for _, e := range got {
+		dups = append(dups, fmt.Sprintf("%s@%s dup=%v", e.User, e.Start, e.Duplicate))
+	}
+	want := []string{
+		"alice@10:00:10.000000 dup=false",
+		"alice@10:02:10.000000 dup=false",
+		"ALICE@10:02:20.000000 dup=true",
+		"bob@10:04:30.000000 dup=false",
+		"bob@10:04:50.000000 dup=true",
+	}
+	if strings.Join(dups, "\n") != strings.Join(want, "\n") {
+		t.Errorf("requests:\n%s\nwant:\n%s", strings.Join(dups, "\n"), strings.Join(want, "\n"))
+	}
+	if c.TimeJumps() != 0 {
+		t.Errorf("TimeJumps = %d, want 0: four minutes is within the timeout", c.TimeJumps())
+	}
+}

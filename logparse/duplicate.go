@@ -15,15 +15,20 @@ const maxUserBytes = 256
 type userRecord struct {
 	key  []byte // the user as written, ASCII case-folded, at most maxUserBytes; buffer reused
 	hash uint64 // hash of key: the index key
-	last int64  // log clock (logNanos) at the user's latest request
+	last int64  // log clock (logNanos) at the user's latest request: when to forget the user
+	at   int64  // line time (logNanos) of the user's latest request: what a new one is judged by
 	// challenged: the user's latest request ended pending (15, 20, 22: a text message or OATH
 	// code was asked for), so the next request is the answer to that challenge, not a repeat.
 	challenged bool
 }
 
 // duplicates decides whether a request is a duplicate: the same user (case-insensitively, as
-// written) made a request less than window earlier in the same log, measured start to start on
-// the log clock. It remembers only users whose latest request is within the window, plus a cap.
+// written) made a request less than window before (or, for lines written out of order, after)
+// it in the same log, measured start to start by the times written on the request lines. The
+// log clock decides only when a user is forgotten: once their latest request is a window behind
+// it. So one line stamped minutes ahead, which holds the clock there until real time catches
+// up, does not make every request of those minutes a duplicate of the one before. It remembers
+// only users whose latest request is within the window, plus a cap.
 //
 // The index is keyed by a 64-bit hash of the folded name, not by the name, so that a user
 // coming back after the window costs no allocation (a string key would). Two names with the same hash
@@ -55,10 +60,10 @@ func newDuplicates(window time.Duration, max int) duplicates {
 	}
 }
 
-// seen records a request by user at log clock now and reports whether it is a duplicate.
-// Call prune(now) first, whenever the clock has advanced. A request with no user name is
-// nobody's: it is never a duplicate and is not remembered.
-func (d *duplicates) seen(user []byte, now int64) bool {
+// seen records a request by user, written at line time at, at log clock now (at <= now), and
+// reports whether it is a duplicate. Call prune(now) first, whenever the clock has advanced. A
+// request with no user name is nobody's: it is never a duplicate and is not remembered.
+func (d *duplicates) seen(user []byte, at, now int64) bool {
 	if len(user) == 0 {
 		return false
 	}
@@ -70,15 +75,16 @@ func (d *duplicates) seen(user []byte, now int64) bool {
 	if i, ok := d.byHash.get(h); ok {
 		r := &d.recs[i]
 		if string(r.key) == string(d.fold) {
-			dup := now-r.last < int64(d.window) && !r.challenged
-			r.last, r.challenged = now, false
+			apart := at - r.at
+			dup := apart < int64(d.window) && -apart < int64(d.window) && !r.challenged
+			r.last, r.at, r.challenged = now, at, false
 			d.order.moveToBack(i)
 			return dup
 		}
 		// A different name with the same hash: the newcomer takes the record over.
 		d.forgotten++
 		r.key = append(r.key[:0], d.fold...)
-		r.last, r.challenged = now, false
+		r.last, r.at, r.challenged = now, at, false
 		d.order.moveToBack(i)
 		return false
 	}
@@ -90,7 +96,7 @@ func (d *duplicates) seen(user []byte, now int64) bool {
 	r := &d.recs[i]
 	r.key = append(r.key[:0], d.fold...)
 	r.hash = h
-	r.last, r.challenged = now, false
+	r.last, r.at, r.challenged = now, at, false
 	d.byHash.put(h, i)
 	d.order.pushBack(i)
 	d.n++

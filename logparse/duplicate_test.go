@@ -36,7 +36,7 @@ func TestDuplicatesSeen(t *testing.T) {
 			for i, r := range tt.reqs {
 				now := logNanos(t0.Add(r.after))
 				d.prune(now)
-				if got := d.seen([]byte(r.user), now); got != r.want {
+				if got := d.seen([]byte(r.user), now, now); got != r.want {
 					t.Errorf("request %d (%q at +%v): duplicate = %v, want %v", i, r.user, r.after, got, r.want)
 				}
 			}
@@ -54,7 +54,7 @@ func TestDuplicatesHashCollision(t *testing.T) {
 		user string
 		want bool
 	}{{"alice", false}, {"bob", false}, {"bob", true}, {"alice", false}} {
-		if got := d.seen([]byte(r.user), now); got != r.want {
+		if got := d.seen([]byte(r.user), now, now); got != r.want {
 			t.Errorf("request %d (%q): duplicate = %v, want %v", i, r.user, got, r.want)
 		}
 	}
@@ -69,19 +69,19 @@ func TestDuplicatesCompact(t *testing.T) {
 	d := newDuplicates(30*time.Second, 1_000_000)
 	t0 := logNanos(at("10:00:00"))
 	for i := range 50_000 {
-		d.seen(fmt.Appendf(nil, "burst%d", i), t0)
+		d.seen(fmt.Appendf(nil, "burst%d", i), t0, t0)
 	}
 	later := t0 + int64(20*time.Second)
 	d.prune(later)
-	d.seen([]byte("alice"), later)
-	d.seen([]byte("bob"), later)
+	d.seen([]byte("alice"), later, later)
+	d.seen([]byte("bob"), later, later)
 	d.prune(t0 + int64(30*time.Second)) // the burst leaves the window
 	if len(d.recs) > compactMin || d.byHash.len() != 2 || len(d.byHash.slots) > indexMinSize || d.n != 2 {
 		t.Fatalf("after the burst: records = %d, index = %d entries in %d slots, users = %d", len(d.recs), d.byHash.len(), len(d.byHash.slots), d.n)
 	}
 	now := t0 + int64(31*time.Second)
 	d.prune(now)
-	if !d.seen([]byte("ALICE"), now) || !d.seen([]byte("bob"), now) || d.seen([]byte("burst7"), now) {
+	if !d.seen([]byte("ALICE"), now, now) || !d.seen([]byte("bob"), now, now) || d.seen([]byte("burst7"), now, now) {
 		t.Error("the rebuild lost or kept the wrong users")
 	}
 	if d.order.head == none || string(d.recs[d.order.head].key) != "alice" {
