@@ -1,13 +1,18 @@
 package dashboards
 
 import (
-	"bufio"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
+
+	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
 )
 
 // goldenScrape is the exporter's golden scrape of the bundled sample logs, written by
@@ -49,102 +54,55 @@ func loadCatalogue(t *testing.T) catalogue {
 	return c
 }
 
-// readScrape parses the Prometheus text format just far enough to learn series names, family
-// types and label names.
+// readScrape reads a scrape in the text format and learns its series names (a histogram's as
+// _bucket, _sum and _count), family types and label names.
 func readScrape(path string) (catalogue, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	types := map[string]string{}
+	parser := expfmt.NewTextParser(model.UTF8Validation)
+	mfs, err := parser.TextToMetricFamilies(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
 	c := catalogue{}
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 0, 64*1024), 1024*1024)
-	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimSpace(sc.Text())
-		if rest, ok := strings.CutPrefix(line, "# TYPE "); ok {
-			fields := strings.Fields(rest)
-			if len(fields) != 2 {
-				return nil, fmt.Errorf("%s:%d: bad TYPE line", path, n)
-			}
-			types[fields[0]] = fields[1]
-			continue
-		}
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		name, labels, err := parseSample(line)
-		if err != nil {
-			return nil, fmt.Errorf("%s:%d: %v", path, n, err)
-		}
+	add := func(name, typ string, labels []string) {
 		s := c[name]
 		if s == nil {
-			s = &series{typ: familyType(types, name), labels: map[string]bool{}}
+			s = &series{typ: typ, labels: map[string]bool{}}
 			c[name] = s
 		}
 		for _, l := range labels {
 			s.labels[l] = true
 		}
 	}
-	if err := sc.Err(); err != nil {
-		return nil, err
+	for name, mf := range mfs {
+		typ := strings.ToLower(mf.GetType().String())
+		for _, m := range mf.GetMetric() {
+			var labels []string
+			for _, lp := range m.GetLabel() {
+				labels = append(labels, lp.GetName())
+			}
+			switch mf.GetType() {
+			case dto.MetricType_HISTOGRAM, dto.MetricType_GAUGE_HISTOGRAM:
+				add(name+"_bucket", typ, append(labels, "le"))
+				add(name+"_sum", typ, labels)
+				add(name+"_count", typ, labels)
+			case dto.MetricType_SUMMARY:
+				add(name, typ, append(labels, "quantile"))
+				add(name+"_sum", typ, labels)
+				add(name+"_count", typ, labels)
+			default:
+				add(name, typ, labels)
+			}
+		}
 	}
 	if len(c) == 0 {
 		return nil, fmt.Errorf("%s: no samples", filepath.Clean(path))
 	}
 	return c, nil
-}
-
-// familyType finds the TYPE of the family a sample name belongs to.
-func familyType(types map[string]string, name string) string {
-	if t, ok := types[name]; ok {
-		return t
-	}
-	for _, suffix := range []string{"_bucket", "_sum", "_count"} {
-		if base, ok := strings.CutSuffix(name, suffix); ok {
-			if t, ok := types[base]; ok {
-				return t
-			}
-		}
-	}
-	return "untyped"
-}
-
-// parseSample splits `name{a="x",b="y\"z"} 1` into its name and label names.
-func parseSample(line string) (string, []string, error) {
-	end := strings.IndexAny(line, "{ ")
-	if end <= 0 {
-		return "", nil, fmt.Errorf("no metric name in %q", line)
-	}
-	name := line[:end]
-	if line[end] != '{' {
-		return name, nil, nil
-	}
-	var labels []string
-	s := line[end+1:]
-	for {
-		s = strings.TrimLeft(s, ", ")
-		if strings.HasPrefix(s, "}") {
-			return name, labels, nil
-		}
-		eq := strings.Index(s, `="`)
-		if eq <= 0 {
-			return "", nil, fmt.Errorf("bad label in %q", line)
-		}
-		labels = append(labels, s[:eq])
-		s = s[eq+2:]
-		i := 0
-		for ; i < len(s) && s[i] != '"'; i++ {
-			if s[i] == '\\' {
-				i++
-			}
-		}
-		if i >= len(s) {
-			return "", nil, fmt.Errorf("unterminated label value in %q", line)
-		}
-		s = s[i+1:]
-	}
 }
 
 func (c catalogue) names() []string {
@@ -171,25 +129,50 @@ func (c catalogue) isCounter(name string) bool {
 	return false
 }
 
-func TestParseSample(t *testing.T) {
-	for _, tc := range []struct {
-		line   string
-		name   string
-		labels string
-	}{
-		{`up 1`, "up", ""},
-		{`a_total{log="radius"} 3`, "a_total", "log"},
-		{`info{code="1",description="say \"hi\", {x}",method="phone_call"} 1`, "info", "code description method"},
-		{`h_bucket{le="+Inf",log="iis"} 0`, "h_bucket", "le log"},
-	} {
-		name, labels, err := parseSample(tc.line)
-		if err != nil || name != tc.name || strings.Join(labels, " ") != tc.labels {
-			t.Errorf("parseSample(%q) = %q, %q, %v; want %q, %q", tc.line, name, labels, err, tc.name, tc.labels)
-		}
+func TestReadScrape(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "scrape.prom")
+	text := `# HELP a_total A.
+# TYPE a_total counter
+a_total{log="radius"} 3
+# TYPE info gauge
+info{code="1",description="say \"hi\", {x}",method="phone_call"} 1
+# TYPE h histogram
+h_bucket{log="iis",le="0.5"} 0
+h_bucket{log="iis",le="+Inf"} 0
+h_sum{log="iis"} 0
+h_count{log="iis"} 0
+up 1
+`
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
 	}
-	for _, bad := range []string{`{a="b"} 1`, `x{a="b 1`, `x{a} 1`} {
-		if _, _, err := parseSample(bad); err == nil {
-			t.Errorf("parseSample(%q): no error", bad)
-		}
+	c, err := readScrape(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, name := range c.names() {
+		labels := slices.Sorted(maps.Keys(c[name].labels))
+		got[name] = c[name].typ + " " + strings.Join(labels, ",")
+	}
+	want := map[string]string{
+		"a_total":  "counter log",
+		"info":     "gauge code,description,method",
+		"h_bucket": "histogram le,log",
+		"h_sum":    "histogram log",
+		"h_count":  "histogram log",
+		"up":       "untyped ",
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("catalogue = %v, want %v", got, want)
+	}
+	if !c.isCounter("a_total") || !c.isCounter("h_bucket") || c.isCounter("info") {
+		t.Error("isCounter is wrong")
+	}
+	if err := os.WriteFile(path, []byte("x{a=\"b 1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := readScrape(path); err == nil {
+		t.Error("an unterminated label value: no error")
 	}
 }

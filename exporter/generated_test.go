@@ -1,7 +1,6 @@
 package exporter
 
 import (
-	"bufio"
 	"bytes"
 	"io"
 	"net/http/httptest"
@@ -135,14 +134,11 @@ func BenchmarkScrape(b *testing.B) {
 	req := httptest.NewRequest("GET", "/metrics", nil)
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
-	series := 0
-	sc := bufio.NewScanner(rec.Body)
-	for sc.Scan() {
-		if l := sc.Bytes(); len(l) > 0 && l[0] != '#' {
-			series++
-		}
+	samples, err := loggen.ParseText(rec.Body)
+	if err != nil {
+		b.Fatal(err)
 	}
-	b.ReportMetric(float64(series), "series")
+	b.ReportMetric(float64(len(samples)), "series")
 	b.ResetTimer()
 	for range b.N {
 		w := httptest.NewRecorder()

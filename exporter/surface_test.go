@@ -2,7 +2,6 @@ package exporter
 
 import (
 	"bytes"
-	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -13,10 +12,9 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
-	"github.com/prometheus/common/expfmt"
-	"github.com/prometheus/common/model"
 	"github.com/prometheus/common/promslog"
 
+	"github.com/azuremfa/azuremfa_exporter/loggen"
 	"github.com/azuremfa/azuremfa_exporter/logparse"
 )
 
@@ -40,25 +38,6 @@ func freshExporter(t *testing.T) *prometheus.Registry {
 	return reg
 }
 
-// parseScrape reads a scrape in the text format into its families.
-func parseScrape(t *testing.T, text []byte) map[string]*model.Sample {
-	t.Helper()
-	parser := expfmt.NewTextParser(model.UTF8Validation)
-	mfs, err := parser.TextToMetricFamilies(bytes.NewReader(text))
-	if err != nil {
-		t.Fatal(err)
-	}
-	samples := map[string]*model.Sample{}
-	vec, err := expfmt.ExtractSamples(&expfmt.DecodeOptions{Timestamp: 0}, slices.Collect(maps.Values(mfs))...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, s := range vec {
-		samples[s.Metric.String()] = s
-	}
-	return samples
-}
-
 // TestFreshSeries: a fresh exporter with the four logs configured publishes at most
 // maxFreshSeries azuremfa_ series, and exactly those of testdata/fresh.prom (regenerate with
 // go test ./exporter -run Fresh -update): per log, the series rules and dashboards need from
@@ -79,7 +58,10 @@ func TestFreshSeries(t *testing.T) {
 	if err := testutil.GatherAndCompare(reg, bytes.NewReader(want)); err != nil {
 		t.Fatal(err)
 	}
-	samples := parseScrape(t, text)
+	samples, err := loggen.ParseText(bytes.NewReader(text))
+	if err != nil {
+		t.Fatal(err)
+	}
 	n := 0
 	for k := range samples {
 		if strings.HasPrefix(k, "azuremfa_") {
@@ -99,12 +81,12 @@ func TestFreshSeries(t *testing.T) {
 			`azuremfa_exporter_log_lines_total{log="` + log + `"}`,
 			`azuremfa_exporter_log_malformed_lines_total{log="` + log + `"}`,
 			`azuremfa_auth_requests_total{log="` + log + `"}`,
-			`azuremfa_duplicate_requests_total{handling="prompted", log="` + log + `"}`,
+			`azuremfa_duplicate_requests_total{handling="prompted",log="` + log + `"}`,
 		}
 		for _, code := range alertCodes {
 			s, _ := logparse.LookupCode(code)
-			need = append(need, `azuremfa_auth_results_total{code="`+strconv.Itoa(code)+`", log="`+log+
-				`", method="`+s.Method.String()+`", result="failure"}`)
+			need = append(need, `azuremfa_auth_results_total{code="`+strconv.Itoa(code)+`",log="`+log+
+				`",method="`+s.Method.String()+`",result="failure"}`)
 		}
 		if shapeOf(log).requests {
 			need = append(need, `azuremfa_auth_abandoned_total{log="`+log+`"}`)

@@ -8,6 +8,10 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
 )
 
 // Expected maps a sample, written as in the Prometheus text format (`name{a="1",b="2"}`, label
@@ -75,28 +79,54 @@ func SampleName(key string) string {
 	return key
 }
 
-// ParseText reads samples in the Prometheus text format (comments and blank lines skipped,
-// timestamps not allowed) into a map keyed as Expected is. Keys are taken as written.
+// ParseText reads samples in the Prometheus text format into a map keyed as Expected is
+// (labels sorted by name, `le` last on histogram buckets, values escaped as the text format
+// escapes them), whatever order the text has them in. Typed histograms and summaries come
+// back as their _bucket, _sum and _count (or quantile) samples.
 func ParseText(r io.Reader) (Expected, error) {
-	got := Expected{}
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 64*1024), 1024*1024)
-	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || line[0] == '#' {
-			continue
-		}
-		i := strings.LastIndexByte(line, ' ')
-		if i < 0 {
-			return nil, fmt.Errorf("line %d: no value: %q", n, line)
-		}
-		v, err := strconv.ParseFloat(line[i+1:], 64)
-		if err != nil {
-			return nil, fmt.Errorf("line %d: %w", n, err)
-		}
-		got[line[:i]] = v
+	parser := expfmt.NewTextParser(model.UTF8Validation)
+	mfs, err := parser.TextToMetricFamilies(r)
+	if err != nil {
+		return nil, err
 	}
-	return got, sc.Err()
+	got := Expected{}
+	for name, mf := range mfs {
+		for _, m := range mf.GetMetric() {
+			var pairs []string
+			for _, lp := range m.GetLabel() {
+				pairs = append(pairs, lp.GetName(), lp.GetValue())
+			}
+			key := func(suffix string, more ...string) string {
+				return sampleKey(name+suffix, append(append([]string(nil), pairs...), more...)...)
+			}
+			switch mf.GetType() {
+			case dto.MetricType_COUNTER:
+				got[key("")] = m.GetCounter().GetValue()
+			case dto.MetricType_GAUGE:
+				got[key("")] = m.GetGauge().GetValue()
+			case dto.MetricType_HISTOGRAM:
+				h := m.GetHistogram()
+				for _, b := range h.GetBucket() {
+					got[key("_bucket", "le", FormatValue(b.GetUpperBound()))] = float64(b.GetCumulativeCount())
+				}
+				if _, ok := got[key("_bucket", "le", "+Inf")]; !ok {
+					got[key("_bucket", "le", "+Inf")] = float64(h.GetSampleCount())
+				}
+				got[key("_sum")] = h.GetSampleSum()
+				got[key("_count")] = float64(h.GetSampleCount())
+			case dto.MetricType_SUMMARY:
+				sm := m.GetSummary()
+				for _, q := range sm.GetQuantile() {
+					got[key("", "quantile", FormatValue(q.GetQuantile()))] = q.GetValue()
+				}
+				got[key("_sum")] = sm.GetSampleSum()
+				got[key("_count")] = float64(sm.GetSampleCount())
+			default:
+				got[key("")] = m.GetUntyped().GetValue()
+			}
+		}
+	}
+	return got, nil
 }
 
 // Compare checks got (a scrape) against e and returns one message per difference: a sample
@@ -127,6 +157,9 @@ func (e Expected) Compare(got Expected) []string {
 	return diffs
 }
 
+// labelEscaper escapes a label value as the text format does.
+var labelEscaper = strings.NewReplacer(`\`, `\\`, "\n", `\n`, `"`, `\"`)
+
 // logLabel returns the `log="..."` pair of a sample key, or "".
 func logLabel(key string) string {
 	i := strings.Index(key, `log="`)
@@ -141,8 +174,8 @@ func logLabel(key string) string {
 }
 
 // sampleKey builds a key from a name and label pairs (name, value, name, value...), sorting
-// the pairs by name. Buckets pass their `le` separately so that it comes last, as the text
-// format writes it.
+// the pairs by name and escaping the values as the text format does. A bucket's `le` comes
+// last, as the text format writes it.
 func sampleKey(name string, pairs ...string) string {
 	type pair struct{ n, v string }
 	ps := make([]pair, 0, len(pairs)/2)
@@ -162,7 +195,7 @@ func sampleKey(name string, pairs ...string) string {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		b.WriteString(p.n + `="` + p.v + `"`)
+		b.WriteString(p.n + `="` + labelEscaper.Replace(p.v) + `"`)
 	}
 	if le != "" {
 		if len(ps) > 0 {

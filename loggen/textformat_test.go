@@ -52,3 +52,37 @@ func TestKeysMatchClientGolang(t *testing.T) {
 		t.Errorf("client_golang formats 1234567 otherwise:\n%s", text)
 	}
 }
+
+// TestParseTextReadsTypedFamilies: a scrape as client_golang writes it, typed histogram and
+// escaped label values included, comes back keyed as the expected files key it.
+func TestParseTextReadsTypedFamilies(t *testing.T) {
+	text := `# HELP h Help.
+# TYPE h histogram
+h_bucket{log="radius",le="0.5"} 1
+h_bucket{log="radius",le="+Inf"} 3
+h_sum{log="radius"} 7.5
+h_count{log="radius"} 3
+# TYPE info gauge
+info{code="1",description="say \"hi\"\\"} 1
+# TYPE c counter
+c{method="cache",log="iis"} 2
+`
+	got, err := ParseText(strings.NewReader(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Expected{
+		`h_bucket{log="radius",le="0.5"}`:           1,
+		`h_bucket{log="radius",le="+Inf"}`:          3,
+		`h_sum{log="radius"}`:                       7.5,
+		`h_count{log="radius"}`:                     3,
+		`info{code="1",description="say \"hi\"\\"}`: 1,
+		`c{log="iis",method="cache"}`:               2,
+	}
+	if d := want.Compare(got); d != nil || len(got) != len(want) {
+		t.Errorf("got %v\ndiffs %v", got, d)
+	}
+	if _, err := ParseText(strings.NewReader("x{a=\"1\" 1\n")); err == nil {
+		t.Error("a sample without its closing brace: no error")
+	}
+}

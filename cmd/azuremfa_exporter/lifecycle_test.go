@@ -9,13 +9,14 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
 	"go.uber.org/goleak"
+
+	"github.com/azuremfa/azuremfa_exporter/loggen"
 )
 
 // TestMain lets a test run the real main() in a child process (for signals and exit codes).
@@ -40,15 +41,11 @@ func numberedAuths(first, n int) string {
 	return b.String()
 }
 
-// counterValue reads one sample line's value from a scrape, or -1.
+// counterValue reads one sample's value from a scrape, or -1.
 func counterValue(scrape, series string) float64 {
-	for _, l := range strings.Split(scrape, "\n") {
-		if v, ok := strings.CutPrefix(l, series+" "); ok {
-			f, err := strconv.ParseFloat(v, 64)
-			if err == nil {
-				return f
-			}
-		}
+	samples, err := loggen.ParseText(strings.NewReader(scrape))
+	if v, ok := samples[series]; err == nil && ok {
+		return v
 	}
 	return -1
 }
