@@ -219,17 +219,35 @@ type mfaLog struct {
 
 func (l mfaLog) write(lines ...string) {
 	l.t.Helper()
+	l.writeAt(nil, lines...)
+}
+
+// writeAt writes lines stamped with the given times (nil: each with the current time).
+func (l mfaLog) writeAt(times []time.Time, lines ...string) {
+	l.t.Helper()
 	f, err := os.OpenFile(l.path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
 	if err != nil {
 		l.t.Fatal(err)
 	}
 	defer f.Close()
-	for _, line := range lines {
-		ts := time.Now().UTC().Format("2006-01-02T15:04:05.000000Z")
+	for i, line := range lines {
+		at := time.Now()
+		if times != nil {
+			at = times[i]
+		}
+		ts := at.UTC().Format("2006-01-02T15:04:05.000000Z")
 		if _, err := fmt.Fprintf(f, "%s|%s\r\n", ts, line); err != nil {
 			l.t.Fatal(err)
 		}
 	}
+}
+
+// answeredAuth is a RADIUS app approval on its own thread that took answer to answer: the
+// request stamped that long before now, its result now.
+func (l mfaLog) answeredAuth(tid int, user string, answer time.Duration) {
+	l.t.Helper()
+	now := time.Now()
+	l.writeAt([]time.Time{now.Add(-answer), now, now}, radiusAuth(tid, user, 1, 21)...)
 }
 
 // radiusAuth is one RADIUS authentication on its own thread: request, authResult, status.
@@ -319,6 +337,22 @@ scrape_configs:
 		"--web.listen-address="+promAddr)
 	prom := promAPI{base: "http://" + promAddr}
 
+	// A second Prometheus with native histograms: it scrapes the protobuf format and gets the
+	// answer-time histogram's exponential buckets (and, in this version, not the classic ones).
+	nativeAddr := freeAddr(t)
+	nativeConfig := filepath.Join(dir, "prometheus-native.yml")
+	writeFile(t, nativeConfig, fmt.Sprintf(`global:
+  scrape_interval: 1s
+scrape_configs:
+  - job_name: %s
+    static_configs:
+      - targets: ['%s']
+`, e2eJob, exporterAddr))
+	startProcess(t, dir, "prometheus-native", prometheusBin, "--enable-feature=native-histograms",
+		"--config.file="+nativeConfig, "--storage.tsdb.path="+filepath.Join(dir, "prom-native-data"),
+		"--web.listen-address="+nativeAddr)
+	native := promAPI{base: "http://" + nativeAddr}
+
 	eventually(t, "Prometheus scrapes the exporter (up == 1)", func() (bool, string) {
 		r, err := prom.query(fmt.Sprintf(`up{job=%q}`, e2eJob))
 		if err != nil {
@@ -369,8 +403,44 @@ scrape_configs:
 		}
 	}
 
+	checkAnswerTimes(t, prom, native, radius)
+
 	// Every dashboard query runs against the real Prometheus as Grafana would send it.
 	checkDashboardQueries(t, prom, exporterAddr)
+}
+
+// checkAnswerTimes writes three app approvals answered in 2, 4 and 8 seconds and reads their
+// median back: from the native histogram (exponential buckets about 9% wide) it is close to
+// 4 s; from the classic buckets (2, 5, 10 s) only somewhere between 2 and 5 s.
+func checkAnswerTimes(t *testing.T, prom, native promAPI, radius mfaLog) {
+	t.Helper()
+	series := fmt.Sprintf(`{job=%q, log="radius", method="mobile_app", result="success"}`, e2eJob)
+	// Both have scraped the series before the answers, so rate() sees all three.
+	eventually(t, "the native Prometheus has the answer-time histogram", func() (bool, string) {
+		var r []json.RawMessage
+		err := native.get("/api/v1/series", url.Values{"match[]": {"azuremfa_auth_duration_seconds" + series}}, &r)
+		return err == nil && len(r) == 1, fmt.Sprint(len(r), err)
+	})
+	expectValue(t, prom, "count(azuremfa_auth_duration_seconds_count"+series+")", 1)
+	for i, answer := range []time.Duration{2 * time.Second, 4 * time.Second, 8 * time.Second} {
+		radius.answeredAuth(6470+i, fmt.Sprintf("user%d", i), answer)
+	}
+	median := func(p promAPI, q string, lo, hi float64) {
+		t.Helper()
+		eventually(t, fmt.Sprintf("%s in [%v, %v]", q, lo, hi), func() (bool, string) {
+			r, err := p.query(q)
+			if err != nil {
+				return false, err.Error()
+			}
+			ok := len(r) == 1 && r[0].float() >= lo && r[0].float() <= hi
+			if ok {
+				t.Logf("%s = %.3f", q, r[0].float())
+			}
+			return ok, fmt.Sprint(r)
+		})
+	}
+	median(native, "histogram_quantile(0.5, sum(rate(azuremfa_auth_duration_seconds"+series+"[1m])))", 3.6, 4.1)
+	median(prom, "histogram_quantile(0.5, sum by (le) (rate(azuremfa_auth_duration_seconds_bucket"+series+"[1m])))", 2, 5)
 }
 
 func writeFile(t *testing.T, path, content string) {
