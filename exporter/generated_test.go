@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"net/http/httptest"
+	"runtime"
 	"testing"
 	"time"
 
@@ -148,5 +149,46 @@ func BenchmarkScrape(b *testing.B) {
 			b.Fatal(w.Code)
 		}
 		_, _ = io.Copy(io.Discard, w.Body)
+	}
+}
+
+// TestPipelineDoesNotAllocate: once a log's series, buffers and tables exist, its lines go
+// through parse, correlate and count (and the counts are published) without one allocation.
+// The same generated log is replayed on later days: the same users, threads, codes and answer
+// times, so after a few days, in which every reused buffer reaches its size (a remembered
+// user's name buffer grows when it is reused for a longer name), nothing new has to be created.
+func TestPipelineDoesNotAllocate(t *testing.T) {
+	const warmDays = 3
+	for _, kind := range loggen.Kinds {
+		t.Run(string(kind), func(t *testing.T) {
+			day := func(start time.Time) [][]byte {
+				var buf bytes.Buffer
+				cfg := loggen.Config{Seed: 7, Lines: 20000, Kind: kind, Malformed: 0.001, Start: start}
+				if _, err := loggen.Generate(&buf, cfg); err != nil {
+					t.Fatal(err)
+				}
+				var lines [][]byte
+				eachLine(buf.Bytes(), func(l []byte) { lines = append(lines, l) })
+				return lines
+			}
+			p, _ := pipelineFor(t, kind)
+			for d := range warmDays {
+				for _, l := range day(loggen.DefaultStart.AddDate(0, 0, d)) {
+					p.HandleLine(l)
+				}
+				p.Flush()
+			}
+			second := day(loggen.DefaultStart.AddDate(0, 0, warmDays))
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			for _, l := range second {
+				p.HandleLine(l)
+			}
+			p.Flush()
+			runtime.ReadMemStats(&after)
+			if n := after.Mallocs - before.Mallocs; n != 0 {
+				t.Errorf("%d allocations for %d lines, want 0", n, len(second))
+			}
+		})
 	}
 }

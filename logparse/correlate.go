@@ -208,7 +208,7 @@ func (c *Correlator) call(e *Entry) {
 	if len(user) > maxUserBytes {
 		user = user[:maxUserBytes]
 	}
-	s.user = append(s.user[:0], user...)
+	s.user = setUser(s.user, user)
 	s.duplicate = dup
 	c.open++
 }

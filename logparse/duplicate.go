@@ -11,6 +11,17 @@ import (
 // after this many bytes count as the same user.
 const maxUserBytes = 256
 
+// setUser copies user (at most maxUserBytes) into buf, reused. A buffer that is too small is
+// replaced by one of maxUserBytes, never grown step by step: records and slots are reused for
+// other users, and a buffer that grew with each longer name would keep allocating long after
+// the number of records stopped growing.
+func setUser(buf, user []byte) []byte {
+	if cap(buf) < len(user) {
+		buf = make([]byte, 0, maxUserBytes)
+	}
+	return append(buf[:0], user...)
+}
+
 // userRecord is one user remembered for duplicate detection.
 type userRecord struct {
 	key  []byte // the user as written, ASCII case-folded, at most maxUserBytes; buffer reused
@@ -83,7 +94,7 @@ func (d *duplicates) seen(user []byte, at, now int64) bool {
 		}
 		// A different name with the same hash: the newcomer takes the record over.
 		d.forgotten++
-		r.key = append(r.key[:0], d.fold...)
+		r.key = setUser(r.key, d.fold)
 		r.last, r.at, r.challenged = now, at, false
 		d.order.moveToBack(i)
 		return false
@@ -94,7 +105,7 @@ func (d *duplicates) seen(user []byte, at, now int64) bool {
 	}
 	i := d.alloc()
 	r := &d.recs[i]
-	r.key = append(r.key[:0], d.fold...)
+	r.key = setUser(r.key, d.fold)
 	r.hash = h
 	r.last, r.at, r.challenged = now, at, false
 	d.byHash.put(h, i)
