@@ -11,7 +11,8 @@
 # at a time, as the exporter reads them), CPU time measured the same way, its count checked
 # too. "of floor" is the exporter's lines per CPU-second over the floor's, so every figure
 # carries its scale: the machine, its load and the page cache move both alike. The Scanner with
-# its own 4 KiB reads is shown too (more system calls, so about half as fast).
+# its own 4 KiB reads (bufio.NewScanner as it comes: more system calls, about half as fast) is
+# the other scale, "of 4K".
 #
 # mtail does the equivalent of the exporter's hot path on the RADIUS log
 # (scripts/bench/pfrad.mtail: count rawCallStatus results by code), its counts checked against
@@ -75,27 +76,36 @@ gen() {
 
 results=$BENCH_DIR/results.txt
 : >"$results"
-row() { printf '%-42s %10s %10s %12s %8s %8s  %s\n' "$@" | tee -a "$results"; }
+row() { printf '%-42s %10s %10s %12s %8s %8s %8s  %s\n' "$@" | tee -a "$results"; }
 
-# measure_best <repeats> <lines> <stdout file> <command...>: runs the command <repeats> times
-# and keeps the least CPU time (the run least disturbed by anything else on the machine) and
-# the largest peak RSS; sets BEST_CPU, BEST_RATE (lines per CPU-second, in millions), MAX_RSS.
-measure_best() {
-	local repeats=$1 lines=$2 out=$3
-	shift 3
-	local i res cpu rss
-	BEST_CPU="" MAX_RSS=0
-	for ((i = 0; i < repeats; i++)); do
-		if ! res=$("$measure" run "$out" "$@" 2>"$out.stderr"); then
-			echo "bench: $* failed:" >&2
-			tail -20 "$out.stderr" >&2
-			exit 1
-		fi
-		read -r cpu rss <<<"$res"
-		if [ -z "$BEST_CPU" ] || awk -v a="$cpu" -v b="$BEST_CPU" 'BEGIN{exit !(a < b)}'; then BEST_CPU=$cpu; fi
-		if awk -v a="$rss" -v b="$MAX_RSS" 'BEGIN{exit !(a > b)}'; then MAX_RSS=$rss; fi
+# measure_round <repeats> <name>:<lines>:<stdout file>:<command...> ...: runs each command once
+# per round, in turn, for <repeats> rounds (so that a change in the machine's load falls on
+# all of them alike), and keeps for each the least CPU time (the run least disturbed by
+# anything else on the machine) and the largest peak RSS, in CPU[name], RATE[name] (lines
+# per CPU-second, in millions) and RSS[name]. Arguments are separated by "|" in <command>.
+declare -A CPU RATE RSS
+measure_round() {
+	local repeats=$1 i spec name lines out cmd res cpu rss
+	shift
+	for spec in "$@"; do
+		IFS=: read -r name lines out cmd <<<"$spec"
+		CPU[$name]="" RSS[$name]=0
 	done
-	BEST_RATE=$(awk -v l="$lines" -v c="$BEST_CPU" 'BEGIN { if (c > 0) printf "%.2fM", l/c/1e6; else print "inf" }')
+	for ((i = 0; i < repeats; i++)); do
+		for spec in "$@"; do
+			IFS=: read -r name lines out cmd <<<"$spec"
+			IFS='|' read -r -a argv <<<"$cmd"
+			if ! res=$("$measure" run "$out" "${argv[@]}" 2>"$out.stderr"); then
+				echo "bench: ${argv[*]} failed:" >&2
+				tail -20 "$out.stderr" >&2
+				exit 1
+			fi
+			read -r cpu rss <<<"$res"
+			if [ -z "${CPU[$name]}" ] || awk -v a="$cpu" -v b="${CPU[$name]}" 'BEGIN{exit !(a < b)}'; then CPU[$name]=$cpu; fi
+			if awk -v a="$rss" -v b="${RSS[$name]}" 'BEGIN{exit !(a > b)}'; then RSS[$name]=$rss; fi
+			RATE[$name]=$(awk -v l="$lines" -v c="${CPU[$name]}" 'BEGIN { if (c > 0) printf "%.2fM", l/c/1e6; else print "inf" }')
+		done
+	done
 }
 
 # of_floor <rate> <floor rate>: the exporter's rate as a fraction of the floor's.
@@ -129,48 +139,46 @@ check_mtail() {
 failed=0
 ok() { [ "$1" = ok ] || failed=1; }
 echo >&2
-row "run" "lines" "user+sys s" "lines/CPU-s" "of floor" "RSS MiB" "counts"
+row "run" "lines" "user+sys s" "lines/CPU-s" "of floor" "of 4K" "RSS MiB" "counts"
 for nr in "${sizes[@]}"; do
 	ns=$((nr / 4))
 	radius=$(gen radius "$nr")
 	service=$(gen service "$ns")
 	total=$((nr + ns))
-	cat "$radius.prom" "$service.prom" >"$BENCH_DIR/runs/mixed-$total.expected"
 	runs=$BENCH_DIR/runs
+	cat "$radius.prom" "$service.prom" >"$runs/mixed-$total.expected"
 
 	# The RADIUS log alone: floor, exporter, mtail.
-	measure_best "$repeats" "$nr" "$runs/floor-radius-$nr.out" "$measure" lines "$radius"
-	floor=$BEST_RATE
-	row "floor: bufio.Scanner, RADIUS log" "$nr" "$BEST_CPU" "$floor" "1.00" "$MAX_RSS" "$(check_lines "$nr" "$runs/floor-radius-$nr.out")"
-	measure_best "$repeats" "$nr" "$runs/floor4k-radius-$nr.out" "$measure" lines -defaults "$radius"
-	row "  (bufio.Scanner with its 4 KiB reads)" "$nr" "$BEST_CPU" "$BEST_RATE" "$(of_floor "$BEST_RATE" "$floor")" "$MAX_RSS" "$(check_lines "$nr" "$runs/floor4k-radius-$nr.out")"
-	out=$runs/exporter-radius-$nr.prom
-	measure_best "$repeats" "$nr" "$out" "$exporter" --one-shot --log.level=error --mfa.radius-log="$radius"
-	verdict=$(check "$radius.prom" "$out")
-	row "exporter --one-shot, RADIUS log" "$nr" "$BEST_CPU" "$BEST_RATE" "$(of_floor "$BEST_RATE" "$floor")" "$MAX_RSS" "$verdict"
+	measure_round "$repeats" \
+		"floor:$nr:$runs/floor-radius-$nr.out:$measure|lines|$radius" \
+		"floor4k:$nr:$runs/floor4k-radius-$nr.out:$measure|lines|-defaults|$radius" \
+		"exporter:$nr:$runs/exporter-radius-$nr.prom:$exporter|--one-shot|--log.level=error|--mfa.radius-log=$radius"
+	f=${RATE[floor]} f4=${RATE[floor4k]}
+	row "floor: bufio.Scanner, RADIUS log" "$nr" "${CPU[floor]}" "$f" "1.00" "$(of_floor "$f" "$f4")" "${RSS[floor]}" "$(check_lines "$nr" "$runs/floor-radius-$nr.out")"
+	row "  (bufio.Scanner with its 4 KiB reads)" "$nr" "${CPU[floor4k]}" "$f4" "$(of_floor "$f4" "$f")" "1.00" "${RSS[floor4k]}" "$(check_lines "$nr" "$runs/floor4k-radius-$nr.out")"
+	verdict=$(check "$radius.prom" "$runs/exporter-radius-$nr.prom")
+	row "exporter --one-shot, RADIUS log" "$nr" "${CPU[exporter]}" "${RATE[exporter]}" "$(of_floor "${RATE[exporter]}" "$f")" "$(of_floor "${RATE[exporter]}" "$f4")" "${RSS[exporter]}" "$verdict"
 	ok "$verdict"
 	if [ "$with_mtail" = 1 ]; then
 		out=$runs/mtail-radius-$nr.prom
-		measure_best 1 "$nr" "$out" mtail --one_shot --one_shot_format=prometheus --address=127.0.0.1 --port=0 \
-			--progs "$repo/scripts/bench" --logs "$radius"
+		measure_round 1 "mtail:$nr:$out:mtail|--one_shot|--one_shot_format=prometheus|--address=127.0.0.1|--port=0|--progs|$repo/scripts/bench|--logs|$radius"
 		verdict=$(check_mtail "$radius.prom" "$out")
-		row "mtail --one_shot (pfrad.mtail), RADIUS log" "$nr" "$BEST_CPU" "$BEST_RATE" "$(of_floor "$BEST_RATE" "$floor")" "$MAX_RSS" "$verdict"
+		row "mtail --one_shot (pfrad.mtail), RADIUS log" "$nr" "${CPU[mtail]}" "${RATE[mtail]}" "$(of_floor "${RATE[mtail]}" "$f")" "$(of_floor "${RATE[mtail]}" "$f4")" "${RSS[mtail]}" "$verdict"
 		ok "$verdict"
 	fi
 
 	# Both logs at once, as on a server that runs RADIUS.
-	measure_best "$repeats" "$total" "$runs/floor-mixed-$total.out" "$measure" lines "$radius" "$service"
-	floor=$BEST_RATE
-	row "floor: bufio.Scanner, RADIUS + service" "$total" "$BEST_CPU" "$floor" "1.00" "$MAX_RSS" "$(check_lines "$total" "$runs/floor-mixed-$total.out")"
-	out=$runs/exporter-mixed-$total.prom
-	measure_best "$repeats" "$total" "$out" "$exporter" --one-shot --log.level=error \
-		--mfa.radius-log="$radius" --mfa.service-log="$service"
-	verdict=$(check "$BENCH_DIR/runs/mixed-$total.expected" "$out")
-	row "exporter --one-shot, RADIUS + service" "$total" "$BEST_CPU" "$BEST_RATE" "$(of_floor "$BEST_RATE" "$floor")" "$MAX_RSS" "$verdict"
+	measure_round "$repeats" \
+		"floor:$total:$runs/floor-mixed-$total.out:$measure|lines|$radius|$service" \
+		"exporter:$total:$runs/exporter-mixed-$total.prom:$exporter|--one-shot|--log.level=error|--mfa.radius-log=$radius|--mfa.service-log=$service"
+	f=${RATE[floor]}
+	row "floor: bufio.Scanner, RADIUS + service" "$total" "${CPU[floor]}" "$f" "1.00" "" "${RSS[floor]}" "$(check_lines "$total" "$runs/floor-mixed-$total.out")"
+	verdict=$(check "$runs/mixed-$total.expected" "$runs/exporter-mixed-$total.prom")
+	row "exporter --one-shot, RADIUS + service" "$total" "${CPU[exporter]}" "${RATE[exporter]}" "$(of_floor "${RATE[exporter]}" "$f")" "" "${RSS[exporter]}" "$verdict"
 	ok "$verdict"
 done
 echo
 echo "machine: $(nproc) CPUs, $(lscpu | sed -n 's/^Model name: *//p'); $(go version | cut -d' ' -f3-4); $(date -u '+%Y-%m-%d %H:%M UTC'); load average now: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "CPU time is user+sys of the whole process (all threads), least of $repeats runs (mtail: one run)."
+echo "CPU time is user+sys of the whole process (all threads), least of $repeats runs taken in turn with the floor's (mtail: one run)."
 echo "results: $results; outputs: $BENCH_DIR/runs"
 exit $failed
