@@ -118,7 +118,7 @@ func BenchmarkCount(b *testing.B) {
 	}
 }
 
-// BenchmarkScrape serves /metrics with every label of four logs pre-created.
+// BenchmarkScrape serves /metrics for four logs that have each read 20,000 generated lines.
 func BenchmarkScrape(b *testing.B) {
 	reg := prometheus.NewRegistry()
 	m, err := NewMetrics(reg)
@@ -139,7 +139,6 @@ func BenchmarkScrape(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.ReportMetric(float64(len(samples)), "series")
 	b.ResetTimer()
 	for range b.N {
 		w := httptest.NewRecorder()
@@ -150,6 +149,7 @@ func BenchmarkScrape(b *testing.B) {
 		}
 		_, _ = io.Copy(io.Discard, w.Body)
 	}
+	b.ReportMetric(float64(len(samples)), "series") // after the loop: ResetTimer drops metrics
 }
 
 // TestPipelineDoesNotAllocate: once a log's series, buffers and tables exist, its lines go
