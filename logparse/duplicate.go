@@ -52,7 +52,7 @@ type duplicates struct {
 
 	byHash index // hash → index in recs
 	recs   []userRecord
-	order  order   // recs in order of last request, oldest first (the log clock never goes back)
+	order  order   // recs in order of last request on the log clock, oldest first (a clock set back starts a new table)
 	free   []int32 // indices of recs not in use
 	n      int     // records in use
 

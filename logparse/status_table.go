@@ -1,9 +1,8 @@
-// Code generated from testdata/call-status.tsv; DO NOT EDIT by hand:
-// TestStatusTableMatchesTSV fails when the two disagree.
-
 package logparse
 
-// statusTable is every call status known from public sources, in the order of the TSV.
+// statusTable is every call status known from public sources, row by row as in
+// testdata/call-status.tsv: edit both together, TestStatusTableMatchesTSV fails when they
+// disagree.
 var statusTable = [...]Status{
 	{1, "SUCCESS_WITH_PIN", "PIN Entered", MethodPhoneCall, ResultSuccess},
 	{2, "SUCCESS_NO_PIN", "No PIN Entered", MethodPhoneCall, ResultSuccess},
