@@ -6,7 +6,6 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
-	"runtime/debug"
 	"strings"
 	"time"
 
@@ -58,7 +57,7 @@ func (p *landingPage) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	now := p.now()
 	d := landingData{
-		Version:  buildVersion(),
+		Version:  version.Version, // never empty once main has called stampVersion
 		Revision: version.GetRevision(),
 		Go:       version.GoVersion + " " + version.GoOS + "/" + version.GoArch,
 		// Relative links, so the page also works behind a proxy that adds a path prefix.
@@ -90,18 +89,6 @@ func (p *landingPage) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Cache-Control", "no-store")
 	_, _ = w.Write(buf.Bytes())
-}
-
-// buildVersion is the release version, else the module version the binary was built from
-// (go install ...@v0.1.0), else "development build".
-func buildVersion() string {
-	if version.Version != "" {
-		return version.Version
-	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
-	}
-	return "development build"
 }
 
 // age says how long ago, in the two largest units: "3d 4h ago", "12m 5s ago", "0s ago".

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/prometheus/common/promslog"
+	"github.com/prometheus/common/version"
 
 	"github.com/azuremfa/azuremfa_exporter/exporter"
 )
@@ -102,7 +103,7 @@ func TestLandingPage(t *testing.T) {
 			t.Errorf("the page contains %q", gone)
 		}
 	}
-	if !strings.Contains(body, `<span id="version">`+buildVersion()+`</span>`) {
+	if !strings.Contains(body, `<span id="version">`+version.Version+`</span>`) {
 		t.Errorf("no version on the page")
 	}
 }
