@@ -72,7 +72,9 @@ func TestMissingFile(t *testing.T) {
 	w.lines(3)
 	r.waitLines(3)
 	// Deleted again: one more transition to missing, then back.
-	os.Remove(path)
+	if err := os.Remove(path); err != nil {
+		t.Fatal(err)
+	}
 	for range 2*goneGrace + 2 {
 		r.look()
 	}
@@ -114,7 +116,9 @@ func TestPermissionDenied(t *testing.T) {
 	if n := logs.count("WARN"); n != 1 {
 		t.Errorf("%d warnings over 10 polls, want 1", n)
 	}
-	os.Chmod(path, 0o644)
+	if err := os.Chmod(path, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	r.waitLines(3) // readable again: not present-at-start any more, so from 0
 }
 
@@ -209,9 +213,16 @@ func TestBinaryFile(t *testing.T) {
 	r := start(t, Config{Path: path, Poll: true, FromStart: true})
 	want := bytes.Count(garbage, []byte("\n"))
 	r.waitLines(want)
-	f, _ := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
-	f.WriteString("after the garbage\r\n")
-	f.Close()
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.WriteString("after the garbage\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
 	r.waitLines(want + 1)
 	r.look()
 	got := r.got()
@@ -324,14 +335,18 @@ func TestReplacedByEmptyFile(t *testing.T) {
 	r.waitLines(5)
 	old := w.f
 	w.f = nil
-	os.Remove(path)
+	if err := os.Remove(path); err != nil {
+		t.Fatal(err)
+	}
 	w.create() // empty
 	r.look()   // two timed polls: fewer than goneGrace
 	late := &writer{t: t, path: path, content: cCRLF, f: old}
 	late.next, late.genOf = w.next, w.genOf
 	late.lines(2) // the writer finishes through its old handle
 	w.next, w.genOf = late.next, late.genOf
-	old.Close()
+	if err := old.Close(); err != nil {
+		t.Fatal(err)
+	}
 	r.waitLines(7)
 	if n := r.obs.get(func(o *recObserver) int { return o.reopens[ReasonRotated] }); n != 0 {
 		t.Fatalf("switched to the empty file while the old one still grew")

@@ -53,7 +53,9 @@ func TestResumeAfterRolloversWhileDown(t *testing.T) {
 			w.create()        // F3
 			w.lines(10)
 			if !f1Kept {
-				os.Remove(path + ".2")
+				if err := os.Remove(path + ".2"); err != nil {
+					t.Fatal(err)
+				}
 			}
 			r2 := restart(t, r, cfg)
 			want := w.next - 10

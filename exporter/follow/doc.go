@@ -11,4 +11,9 @@
 // and, in the tests only, against an adapter over github.com/nxadm/tail
 // serving the same Run/emit contract: the measured reason the package
 // follows files itself. The production binary does not link nxadm/tail.
+//
+// The logs, their rolled-over siblings and copies are only ever opened for
+// reading: an error closing such a handle loses nothing, so those closes are
+// written `_ = f.Close()`. The positions file is written, and every error on
+// it is returned.
 package follow

@@ -83,7 +83,7 @@ func copyFile(t *testing.T, from, to string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer src.Close()
+	defer func() { _ = src.Close() }() // read only
 	dst, err := os.Create(to)
 	if err != nil {
 		t.Fatal(err)
@@ -316,7 +316,9 @@ func TestDrainBeforeSwitch(t *testing.T) {
 				if _, err := oldFile.Write(late); err != nil {
 					panic(err)
 				}
-				oldFile.Close()
+				if err := oldFile.Close(); err != nil {
+					panic(err)
+				}
 				oldFile = nil
 			}
 			return st, err

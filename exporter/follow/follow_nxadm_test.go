@@ -117,7 +117,7 @@ func (n *nxadmFollower) run(ctx context.Context, emit func([]byte)) error {
 			for range t.Lines {
 			}
 		}()
-		t.Stop()
+		_ = t.Stop() // an error it ended with was reported from t.Err() when Lines closed
 		t.Cleanup()
 	}()
 	if statErr == nil {

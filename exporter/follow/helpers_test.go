@@ -38,8 +38,12 @@ func TestMain(m *testing.M) {
 	if err := watch.Watch(warm); err != nil {
 		panic(err)
 	}
-	watch.RemoveWatch(warm)
-	os.RemoveAll(dir)
+	if err := watch.RemoveWatch(warm); err != nil {
+		panic(err)
+	}
+	if err := os.RemoveAll(dir); err != nil {
+		panic(err)
+	}
 	goleak.VerifyTestMain(m, goleak.IgnoreCurrent())
 }
 
@@ -266,7 +270,9 @@ func newWriter(t *testing.T, path string, c content) *writer {
 func (w *writer) create() {
 	w.t.Helper()
 	if w.f != nil {
-		w.f.Close()
+		if err := w.f.Close(); err != nil {
+			w.t.Fatal(err)
+		}
 	}
 	f, err := os.OpenFile(w.path, os.O_WRONLY|os.O_CREATE|os.O_APPEND|os.O_TRUNC, 0o644)
 	if err != nil {
@@ -356,7 +362,9 @@ func (w *writer) half() []byte {
 
 func (w *writer) close() {
 	if w.f != nil {
-		w.f.Close()
+		if err := w.f.Close(); err != nil {
+			w.t.Error(err)
+		}
 		w.f = nil
 	}
 }

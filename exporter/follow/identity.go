@@ -82,7 +82,7 @@ func openFile(path string) (*os.File, fileID, int64, error) {
 	}
 	id, size, err := handleIdentity(f)
 	if err != nil {
-		f.Close()
+		_ = f.Close()
 		return nil, fileID{}, 0, err
 	}
 	return f, id, size, nil

@@ -57,7 +57,7 @@ func statPath(path string) (pathStat, error) {
 		}
 		return pathStat{}, &os.PathError{Op: "stat", Path: path, Err: err}
 	}
-	defer windows.CloseHandle(h)
+	defer func() { _ = windows.CloseHandle(h) }() // opened for attributes only
 	var fi windows.ByHandleFileInformation
 	if err := windows.GetFileInformationByHandle(h, &fi); err != nil {
 		if derr := diskFile(h, path); derr != nil {

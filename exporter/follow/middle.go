@@ -148,7 +148,7 @@ func (t *tailer) readMiddles(ctx context.Context, emit func([]byte), since *midd
 	defer func() {
 		for _, m := range mids {
 			if m.f != nil {
-				m.f.Close()
+				_ = m.f.Close()
 			}
 		}
 	}()

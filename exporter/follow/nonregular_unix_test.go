@@ -89,7 +89,7 @@ func TestOneShotFIFO(t *testing.T) {
 	case <-time.After(deadline):
 		// Unblock the open so the goroutine ends.
 		if w, err := os.OpenFile(path, os.O_WRONLY, 0); err == nil {
-			w.Close()
+			_ = w.Close() // opened only to unblock the follower's open
 		}
 		t.Fatal("one-shot on a FIFO did not return")
 	}
@@ -128,7 +128,9 @@ func TestPathBecomesSymlinkLoop(t *testing.T) {
 	}
 	w.lines(2) // the held file is still read
 	r.waitLines(5)
-	os.Remove(path)
+	if err := os.Remove(path); err != nil {
+		t.Fatal(err)
+	}
 	if err := os.Symlink(target, path); err != nil {
 		t.Fatal(err)
 	}
@@ -157,7 +159,11 @@ func TestFolderPermissionRemoved(t *testing.T) {
 	if err := os.Chmod(dir, 0); err != nil {
 		t.Fatal(err)
 	}
-	defer os.Chmod(dir, 0o755)
+	t.Cleanup(func() { // before TempDir removes it
+		if err := os.Chmod(dir, 0o755); err != nil {
+			t.Error(err)
+		}
+	})
 	for range 10 {
 		r.look()
 	}
@@ -167,7 +173,9 @@ func TestFolderPermissionRemoved(t *testing.T) {
 	if n := logs.count("WARN cannot read log file"); n != 1 {
 		t.Errorf("%d warnings over 10 polls, want 1: %v", n, logs.msgs)
 	}
-	os.Chmod(dir, 0o755)
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
 	w.lines(2)
 	r.waitLines(5)
 	r.look()

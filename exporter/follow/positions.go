@@ -62,13 +62,15 @@ func SavePositions(path string, ps []Position) error {
 	if err != nil {
 		return err
 	}
-	defer os.Remove(tmp.Name()) // after a successful rename there is nothing to remove
+	// After a successful rename there is nothing to remove; after a failure the error
+	// returned is the one that matters, not whether the temporary file could go.
+	defer func() { _ = os.Remove(tmp.Name()) }()
 	if _, err := tmp.Write(append(b, '\n')); err != nil {
-		tmp.Close()
+		_ = tmp.Close() // the write or sync error is the one to return
 		return err
 	}
 	if err := tmp.Sync(); err != nil {
-		tmp.Close()
+		_ = tmp.Close() // the write or sync error is the one to return
 		return err
 	}
 	if err := tmp.Close(); err != nil {
@@ -86,6 +88,6 @@ func SavePositions(path string, ps []Position) error {
 func syncDir(dir string) {
 	if d, err := os.Open(dir); err == nil {
 		_ = d.Sync()
-		d.Close()
+		_ = d.Close()
 	}
 }

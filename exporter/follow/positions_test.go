@@ -237,7 +237,9 @@ func TestResumeRolledOverWhileStopped(t *testing.T) {
 			w.lines(4) // after the saved position, in the old file
 			rotate(t, w, rRename, false)
 			if !oldKept {
-				os.Remove(path + ".1")
+				if err := os.Remove(path + ".1"); err != nil {
+					t.Fatal(err)
+				}
 			}
 			w.lines(6)
 			r2 := restart(t, r, cfg)

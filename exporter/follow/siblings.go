@@ -71,13 +71,13 @@ func eachSibling(dir, base string, visit func(f *os.File, id fileID, size int64)
 				continue
 			}
 			if seen[id] {
-				f.Close()
+				_ = f.Close()
 				continue
 			}
 			seen[id], found = true, true
 			keep, done := visit(f, id, size)
 			if !keep {
-				f.Close()
+				_ = f.Close()
 			}
 			if done {
 				return

@@ -359,7 +359,7 @@ func (t *tailer) openNext(ctx context.Context, emit func([]byte), since *middleS
 	f, id, size, err := openFile(t.cfg.Path)
 	if !t.readMiddles(ctx, emit, since, id) {
 		if f != nil {
-			f.Close()
+			_ = f.Close()
 		}
 		return false // stopped: Position is in the middle file
 	}
@@ -501,7 +501,7 @@ func (t *tailer) closeFile() {
 	t.mu.Lock()
 	off := t.consumed.Load()
 	t.closed = Position{Identity: t.posID.String(), Offset: off, Check: checkBytes(t.file, off), Modified: mod}
-	t.file.Close()
+	_ = t.file.Close()
 	t.file, t.posFile = nil, nil
 	t.mu.Unlock()
 	t.obs.FileClosed()

@@ -29,7 +29,7 @@ func (t *tailer) truncated(ctx context.Context, emit func([]byte)) {
 			}
 		}
 		t.log.Info("read the end of the truncated file from its copy", "copy", c.Name(), "bytes", t.lr.pos-before)
-		c.Close()
+		_ = c.Close()
 		if ctx.Err() != nil {
 			return
 		}

@@ -66,7 +66,9 @@ func (w *waker) close() {
 		w.ticker.Stop()
 	}
 	if w.watcher != nil {
-		w.watcher.Close()
+		if err := w.watcher.Close(); err != nil {
+			w.log.Debug("cannot close the directory watch", "dir", w.dir, "err", err)
+		}
 	}
 }
 
