@@ -3,6 +3,7 @@ package follow
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"os"
 	"slices"
@@ -182,7 +183,7 @@ func (t *tailer) drainMiddle(ctx context.Context, emit func([]byte)) {
 		if n > 0 {
 			t.lr.scan(emit)
 		}
-		if err != nil && err != io.EOF {
+		if err != nil && !errors.Is(err, io.EOF) {
 			t.log.Warn("cannot read rolled-over file; its remaining lines are lost", "file", t.file.Name(), "err", err)
 			break
 		}

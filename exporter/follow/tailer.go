@@ -162,7 +162,7 @@ func (t *tailer) oneShot(ctx context.Context, emit func([]byte)) error {
 	for ctx.Err() == nil {
 		n, err := t.lr.fill(t.file)
 		t.lr.scan(emit)
-		if err == io.EOF || (err == nil && n == 0) {
+		if errors.Is(err, io.EOF) || (err == nil && n == 0) {
 			break
 		}
 		if err != nil {
@@ -206,7 +206,7 @@ func (t *tailer) readToEOF(ctx context.Context, emit func([]byte), verify bool) 
 		if n > 0 {
 			t.lr.scan(emit)
 		}
-		if err != nil && err != io.EOF {
+		if err != nil && !errors.Is(err, io.EOF) {
 			t.readFailed(err)
 			return
 		}
