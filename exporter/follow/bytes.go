@@ -23,7 +23,7 @@ func endsWith(r io.ReaderAt, off int64, want []byte) bool {
 		return true
 	}
 	var small [tailLen]byte
-	got := small[:0]
+	var got []byte
 	if len(want) <= tailLen {
 		got = small[:len(want)]
 	} else {
