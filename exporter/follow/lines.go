@@ -206,6 +206,3 @@ func (lr *lineReader) setEncoding(enc encoding) {
 	}
 	lr.carryEnc = encUnknown
 }
-
-// partial reports whether bytes of an unfinished line are buffered.
-func (lr *lineReader) partial() bool { return lr.start < lr.end || lr.skipping }
