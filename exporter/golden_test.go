@@ -93,7 +93,7 @@ func TestGoldenScrape(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v (run with -update to create it)", err)
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // read only
 	if err := testutil.GatherAndCompare(reg, f); err != nil {
 		t.Fatal(err)
 	}

@@ -220,7 +220,9 @@ func (w *killWriter) rollover() {
 		w.t.Fatal(err)
 	}
 	w.lines(w.rng.IntN(3))
-	w.f.Close()
+	if err := w.f.Close(); err != nil {
+		w.t.Fatal(err)
+	}
 	w.create()
 }
 
@@ -283,7 +285,9 @@ func startBinary(t *testing.T, bin string, args ...string) *binary {
 		t.Fatal(err)
 	}
 	addr := l.Addr().String()
-	l.Close()
+	if err := l.Close(); err != nil { // the port is free again for the exporter
+		t.Fatal(err)
+	}
 	x := &binary{addr: addr, out: &lockedBuffer{}}
 	x.cmd = exec.Command(bin, append(args, "--web.listen-address="+addr)...)
 	x.cmd.Stdout, x.cmd.Stderr = x.out, x.out
@@ -336,7 +340,7 @@ func (x *binary) scrape(series string) int {
 	if err != nil {
 		return -1
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }() // read to its end or not, the scrape is over
 	b, _ := io.ReadAll(resp.Body)
 	for _, l := range strings.Split(string(b), "\n") {
 		if v, ok := strings.CutPrefix(l, series+" "); ok {

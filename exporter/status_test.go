@@ -86,7 +86,9 @@ func TestStatus(t *testing.T) {
 	go func() { done <- e.Run(ctx) }()
 	defer func() {
 		cancel()
-		<-done
+		if err := <-done; err != nil {
+			t.Errorf("Run: %v", err)
+		}
 	}()
 
 	want := []LogStatus{
