@@ -140,9 +140,10 @@ func TestKill(t *testing.T) {
 // buildExporter builds the exporter binary into a temporary folder.
 func buildExporter(t *testing.T) string {
 	t.Helper()
+	// go test puts the bin folder of the Go running it first on PATH.
 	goBin, err := exec.LookPath("go")
 	if err != nil {
-		goBin = filepath.Join(runtime.GOROOT(), "bin", "go")
+		t.Fatalf("building the exporter needs the go command: %v", err)
 	}
 	bin := filepath.Join(t.TempDir(), "azuremfa_exporter")
 	cmd := exec.Command(goBin, "build", "-o", bin, "../cmd/azuremfa_exporter")
