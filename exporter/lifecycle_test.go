@@ -248,14 +248,14 @@ func TestPositionsWrittenOnlyWhenMoved(t *testing.T) {
 // spelled: through a symbolic link to the file or to its folder, or a hard link.
 func TestOneFileUnderTwoNames(t *testing.T) {
 	dir := t.TempDir()
-	real := filepath.Join(dir, "MultiFactorAuthRadiusSvc.log")
-	appendTo(t, real, radiusLines(0, 1))
+	file := filepath.Join(dir, "MultiFactorAuthRadiusSvc.log")
+	appendTo(t, file, radiusLines(0, 1))
 	other := filepath.Join(dir, "other.log")
 	appendTo(t, other, radiusLines(0, 1))
 	links := map[string]func(string) error{
-		"symlink":        func(p string) error { return os.Symlink(real, p) },
+		"symlink":        func(p string) error { return os.Symlink(file, p) },
 		"folder symlink": nil,
-		"hard link":      func(p string) error { return os.Link(real, p) },
+		"hard link":      func(p string) error { return os.Link(file, p) },
 	}
 	for name, link := range links {
 		t.Run(name, func(t *testing.T) {
@@ -265,18 +265,18 @@ func TestOneFileUnderTwoNames(t *testing.T) {
 				if err := os.Symlink(dir, d); err != nil {
 					t.Skip("cannot make a symbolic link here:", err)
 				}
-				alias = filepath.Join(d, filepath.Base(real))
+				alias = filepath.Join(d, filepath.Base(file))
 			} else if err := link(alias); err != nil {
 				t.Skip("cannot make the link here:", err)
 			}
-			_, err := New(Config{Logs: []LogFile{{Name: LogRadius, Path: real}, {Name: LogIIS, Path: alias}}, Pipeline: testPipelineConfig()},
+			_, err := New(Config{Logs: []LogFile{{Name: LogRadius, Path: file}, {Name: LogIIS, Path: alias}}, Pipeline: testPipelineConfig()},
 				prometheus.NewRegistry(), promslog.NewNopLogger())
 			if err == nil || !strings.Contains(err.Error(), "one file") {
-				t.Errorf("New with %s and its alias %s: %v; want refused as one file", real, alias, err)
+				t.Errorf("New with %s and its alias %s: %v; want refused as one file", file, alias, err)
 			}
 		})
 	}
-	if _, err := New(Config{Logs: []LogFile{{Name: LogRadius, Path: real}, {Name: LogIIS, Path: other}}, Pipeline: testPipelineConfig()},
+	if _, err := New(Config{Logs: []LogFile{{Name: LogRadius, Path: file}, {Name: LogIIS, Path: other}}, Pipeline: testPipelineConfig()},
 		prometheus.NewRegistry(), promslog.NewNopLogger()); err != nil {
 		t.Errorf("two different files refused: %v", err)
 	}
