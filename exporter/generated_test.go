@@ -3,6 +3,7 @@ package exporter
 import (
 	"bytes"
 	"io"
+	"net/http"
 	"net/http/httptest"
 	"runtime"
 	"testing"
@@ -132,7 +133,7 @@ func BenchmarkScrape(b *testing.B) {
 		p.Flush()
 	}
 	h := promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
-	req := httptest.NewRequest("GET", "/metrics", nil)
+	req := httptest.NewRequest(http.MethodGet, "/metrics", nil)
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
 	samples, err := loggen.ParseText(rec.Body)
