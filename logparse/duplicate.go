@@ -60,11 +60,11 @@ type duplicates struct {
 	fold      []byte // scratch for the folded name
 }
 
-func newDuplicates(window time.Duration, max int) duplicates {
+func newDuplicates(window time.Duration, maxUsers int) duplicates {
 	seed := maphash.MakeSeed()
 	return duplicates{
 		window: window,
-		max:    max,
+		max:    maxUsers,
 		hash:   func(b []byte) uint64 { return maphash.Bytes(seed, b) },
 		byHash: newIndex(64),
 		order:  newOrder(),

@@ -245,12 +245,12 @@ func parseSyslog3164(b []byte, year int, e *Entry) *MalformedError {
 	if len(b) < p+9 || b[p+8] != ' ' {
 		return errTimestamp
 	}
-	hour, min, sec, ok := parseClock(b[p : p+8])
+	hour, minute, sec, ok := parseClock(b[p : p+8])
 	// A year out of 0..9999 is the caller's mistake; every such line says so.
 	if !ok || year < 0 || year > 9999 || day < 1 || day > daysIn(year, month) {
 		return errTimestamp
 	}
-	t := unixTime(year, month, day, hour, min, sec, 0, 0)
+	t := unixTime(year, month, day, hour, minute, sec, 0, 0)
 	if !inLogRange(t) {
 		return errTimeRange
 	}
@@ -328,12 +328,12 @@ func parseISOTime(b []byte, minute *isoMinute) (t time.Time, n int, ok bool) {
 		month, ok2 := digits2(b[5:7])
 		day, ok3 := digits2(b[8:10])
 		hour, ok4 := digits2(b[11:13])
-		min, ok5 := digits2(b[14:16])
-		if !(ok1 && ok2 && ok3 && ok4 && ok5) || month < 1 || month > 12 || day < 1 || day > daysIn(year, month) ||
-			hour > 23 || min > 59 {
+		mins, ok5 := digits2(b[14:16])
+		if !ok1 || !ok2 || !ok3 || !ok4 || !ok5 || month < 1 || month > 12 || day < 1 || day > daysIn(year, month) ||
+			hour > 23 || mins > 59 {
 			return t, 0, false
 		}
-		*minute = isoMinute{key: key, secs: unixSeconds(year, month, day, hour, min, 0), ok: true}
+		*minute = isoMinute{key: key, secs: unixSeconds(year, month, day, hour, mins, 0), ok: true}
 	}
 	sec, ok := digits2(b[17:19])
 	if !ok || sec > 59 {
@@ -392,26 +392,26 @@ zone:
 }
 
 // parseClock parses "15:04:05".
-func parseClock(b []byte) (hour, min, sec int, ok bool) {
+func parseClock(b []byte) (hour, minute, sec int, ok bool) {
 	if b[2] != ':' || b[5] != ':' {
 		return 0, 0, 0, false
 	}
 	hour, ok1 := digits2(b[0:2])
-	min, ok2 := digits2(b[3:5])
+	minute, ok2 := digits2(b[3:5])
 	sec, ok3 := digits2(b[6:8])
-	return hour, min, sec, ok1 && ok2 && ok3 && hour < 24 && min < 60 && sec < 60
+	return hour, minute, sec, ok1 && ok2 && ok3 && hour < 24 && minute < 60 && sec < 60
 }
 
 // unixTime is time.Date(...).Add(-offset) in UTC, computed with the days-from-civil
 // algorithm (Howard Hinnant's) in unsigned arithmetic: faster than time.Date's normalisation
 // (BenchmarkCivilTime). Years are shifted by 400 (one Gregorian cycle) so that year 0 stays
 // non-negative; year is 0..9999 here.
-func unixTime(year, month, day, hour, min, sec, nsec, offset int) time.Time {
-	return time.Unix(unixSeconds(year, month, day, hour, min, sec-offset), int64(nsec)).UTC()
+func unixTime(year, month, day, hour, minute, sec, nsec, offset int) time.Time {
+	return time.Unix(unixSeconds(year, month, day, hour, minute, sec-offset), int64(nsec)).UTC()
 }
 
 // unixSeconds is the Unix time of a civil date and time in UTC (sec may be out of 0..59).
-func unixSeconds(year, month, day, hour, min, sec int) int64 {
+func unixSeconds(year, month, day, hour, minute, sec int) int64 {
 	y := uint(year) + 400
 	m := uint(month)
 	if m <= 2 { // count from March, so that the leap day ends the year
@@ -420,7 +420,7 @@ func unixSeconds(year, month, day, hour, min, sec int) int64 {
 	}
 	days := 365*y + y/4 - y/100 + y/400 + (153*(m-3)+2)/5 + uint(day) - 1
 	const epoch = 719468 + 146097 // days from 0000-03-01 (shifted by 400 years) to 1970-01-01
-	return (int64(days)-epoch)*86400 + int64(hour*3600+min*60+sec)
+	return (int64(days)-epoch)*86400 + int64(hour*3600+minute*60+sec)
 }
 
 // pow10 scales a fraction of 1..9 digits to nanoseconds.
