@@ -499,19 +499,6 @@ var hexDigit = [256]bool{
 	'A': true, 'B': true, 'C': true, 'D': true, 'E': true, 'F': true,
 }
 
-// isToken reports whether b is a non-empty field without blanks (a level or a tag).
-func isToken(b []byte) bool {
-	if len(b) == 0 {
-		return false
-	}
-	for _, c := range b {
-		if c == ' ' || c == '\t' {
-			return false
-		}
-	}
-	return true
-}
-
 // parseUint32 parses 1 to 10 decimal digits that fit in a uint32.
 func parseUint32(b []byte) (uint32, bool) {
 	if len(b) == 0 || len(b) > 10 {
