@@ -2,6 +2,7 @@ package logparse
 
 import (
 	"bytes"
+	"errors"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -76,13 +77,14 @@ func FuzzParseLine(f *testing.F) {
 			t.Fatalf("ParseLine modified its input")
 		}
 		if err != nil {
-			if _, ok := err.(*MalformedError); !ok {
+			var me *MalformedError
+			if !errors.As(err, &me) {
 				t.Fatalf("ParseLine(%q) = %T %v, want a *MalformedError", line, err, err)
 			}
 			if flatten(&e) != (flat{}) {
 				t.Fatalf("ParseLine(%q) failed but left %+v", line, flatten(&e))
 			}
-			if err.(*MalformedError).Reason == ReasonTimeRange {
+			if me.Reason == ReasonTimeRange {
 				checkOutOfRange(t, line)
 			}
 			return

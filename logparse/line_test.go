@@ -473,7 +473,7 @@ func TestParseLineResetsEntry(t *testing.T) {
 		var fresh Entry
 		errFresh := ParseLine([]byte(l), opts2026, &fresh)
 		errReused := ParseLine([]byte(l), opts2026, &reused)
-		if errFresh != errReused {
+		if !errors.Is(errFresh, errReused) {
 			t.Errorf("ParseLine(%q): error %v on a fresh entry, %v on a reused one", l, errFresh, errReused)
 		}
 		if flatten(&fresh) != flatten(&reused) || fresh.Status != reused.Status {
