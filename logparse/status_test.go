@@ -21,7 +21,7 @@ func readStatusTSV(t *testing.T) []tsvRow {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // read only
 	var rows []tsvRow
 	sc := bufio.NewScanner(f)
 	for n := 1; sc.Scan(); n++ {
