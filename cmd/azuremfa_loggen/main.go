@@ -104,7 +104,7 @@ func run(cfg loggen.Config, out string, rollBytes int64, rollKeep int, rate floa
 		return err
 	}
 	if _, err := exp.WriteTo(f); err != nil {
-		f.Close()
+		_ = f.Close() // the write error is the one to report
 		return err
 	}
 	return f.Close()
@@ -121,7 +121,7 @@ func compare(expectedPath, scrapePath string) ([]string, error) {
 		if err != nil {
 			return nil, err
 		}
-		defer f.Close()
+		defer func() { _ = f.Close() }() // read only
 		e, err := loggen.ParseText(f)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", path, err)

@@ -80,7 +80,7 @@ func (s *fileSink) Flush() error { return s.w.Flush() }
 
 func (s *fileSink) Close() error {
 	if err := s.w.Flush(); err != nil {
-		s.f.Close()
+		_ = s.f.Close() // the flush error is the one to report
 		return err
 	}
 	return s.f.Close()

@@ -129,7 +129,7 @@ func archive(out, prefix string, mtime time.Time, specs []string) (err error) {
 			err = cerr
 		}
 		if err != nil {
-			os.Remove(out)
+			_ = os.Remove(out) // a partial archive goes; err says why it failed
 		}
 	}()
 	switch {

@@ -48,8 +48,12 @@ func TestArchiveReproducible(t *testing.T) {
 			if err := run([]string{"archive", a, "pkg-1", "1764649070", readme, bin + "=sub/tool"}, io.Discard); err != nil {
 				t.Fatal(err)
 			}
-			os.Chtimes(bin, time.Unix(99, 0), time.Unix(99, 0))
-			os.Chmod(readme, 0o644)
+			if err := os.Chtimes(bin, time.Unix(99, 0), time.Unix(99, 0)); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Chmod(readme, 0o644); err != nil {
+				t.Fatal(err)
+			}
 			b := filepath.Join(dir, "b"+ext)
 			if err := run([]string{"archive", b, "pkg-1", "1764649070", bin + "=sub/tool", readme}, io.Discard); err != nil {
 				t.Fatal(err)
@@ -84,7 +88,7 @@ func list(t *testing.T, name string) []string {
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer r.Close()
+		defer func() { _ = r.Close() }() // read only
 		for _, f := range r.File {
 			add(f.Name, f.Mode().Perm(), f.Modified)
 		}
@@ -94,7 +98,7 @@ func list(t *testing.T, name string) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // read only
 	gz, err := gzip.NewReader(f)
 	if err != nil {
 		t.Fatal(err)

@@ -31,13 +31,18 @@ func main() {
 	os.Exit(2)
 }
 
-func run(out, name string, args []string) int {
+func run(out, name string, args []string) (code int) {
 	f, err := os.Create(out)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	defer f.Close()
+	defer func() {
+		if err := f.Close(); err != nil && code == 0 {
+			fmt.Fprintln(os.Stderr, err)
+			code = 1
+		}
+	}()
 	cmd := exec.Command(name, args...)
 	cmd.Stdout, cmd.Stderr = f, os.Stderr
 	err = cmd.Run()
@@ -71,7 +76,7 @@ func lines(paths []string, defaults bool) int {
 			n++
 		}
 		err = sc.Err()
-		f.Close()
+		_ = f.Close() // read only
 		if err != nil {
 			fmt.Fprintln(os.Stderr, path+":", err)
 			return 1
