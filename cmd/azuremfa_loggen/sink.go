@@ -104,7 +104,7 @@ func (p *pacer) Write(line []byte) (int, error) {
 	p.lines++
 	due := p.start.Add(time.Duration(float64(p.lines) / p.rate * float64(time.Second)))
 	if wait := due.Sub(p.now()); wait > 0 {
-		if err := p.sink.Flush(); err != nil {
+		if err := p.Flush(); err != nil {
 			return 0, err
 		}
 		p.sleep(wait)

@@ -89,7 +89,7 @@ func TestPacerWaitsForEachLine(t *testing.T) {
 		sleep: func(d time.Duration) { slept += d; s.flushedAtSleep = append(s.flushedAtSleep, s.flushed) },
 	}
 	for i := range 50 {
-		if _, err := p.Write([]byte(fmt.Sprintf("line %d\n", i))); err != nil {
+		if _, err := fmt.Fprintf(p, "line %d\n", i); err != nil {
 			t.Fatal(err)
 		}
 	}
