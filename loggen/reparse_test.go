@@ -52,7 +52,7 @@ func replay(log []byte, tr *tracker) error {
 		}
 		tm, err := time.Parse("2006-01-02T15:04:05.000000", ts)
 		if err != nil {
-			return fmt.Errorf("line %d: %v", n, err)
+			return fmt.Errorf("line %d: %w", n, err)
 		}
 		t := tm.UnixMicro()
 		tr.entry(t, level)
