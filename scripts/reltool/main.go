@@ -43,7 +43,7 @@ func run(args []string, stdout io.Writer) error {
 	switch args[0] {
 	case "archive":
 		if len(args) < 5 {
-			return errors.New("usage: reltool archive OUT.tar.gz|OUT.zip PREFIX EPOCH FILE[=NAME]...")
+			return errors.New("usage: reltool archive OUT.tar.gz|OUT.zip PREFIX EPOCH FILE[=NAME] [FILE[=NAME]...]")
 		}
 		epoch, err := strconv.ParseInt(args[3], 10, 64)
 		if err != nil {
