@@ -92,7 +92,7 @@ func allowed(flag string) string {
 }
 
 // durationRange says "10ms to 1m", not "10ms to 1m0s".
-func durationRange(min, max time.Duration) string {
+func durationRange(lo, hi time.Duration) string {
 	short := func(d time.Duration) string {
 		s := d.String()
 		if strings.HasSuffix(s, "m0s") {
@@ -103,7 +103,7 @@ func durationRange(min, max time.Duration) string {
 		}
 		return s
 	}
-	return short(min) + " to " + short(max)
+	return short(lo) + " to " + short(hi)
 }
 
 // flagError is a value the exporter refuses.
@@ -291,11 +291,16 @@ func checkTelemetryPath(p string) string {
 		return "not a clean path"
 	}
 	for _, c := range p {
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.ContainsRune("-._~/", c)) {
+		if !pathRune(c) {
 			return fmt.Sprintf("%q is not allowed in it", c)
 		}
 	}
 	return ""
+}
+
+// pathRune reports whether c may appear in a metrics path: a letter, a digit, "-._~" or "/".
+func pathRune(c rune) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.ContainsRune("-._~/", c)
 }
 
 // checkListenAddress returns what is wrong with a listen address, or "". The host is not
