@@ -190,7 +190,7 @@ func TestOneShotMatchesLive(t *testing.T) {
 	if code := run(context.Background(), append(args, "--one-shot"), &out, &errs); code != 0 {
 		t.Fatalf("--one-shot exited with %d: %s", code, errs.String())
 	}
-	replayed := comparable(out.String())
+	replayed := comparableSamples(out.String())
 	if !strings.Contains(replayed, `azuremfa_auth_requests_total{log="radius"}`) {
 		t.Fatalf("one-shot output lacks the radius requests:\n%s", out.String())
 	}
@@ -203,14 +203,14 @@ func TestOneShotMatchesLive(t *testing.T) {
 		}
 	}
 	x.waitFor(t, lines...)
-	if live := comparable(x.scrape()); live != replayed {
+	if live := comparableSamples(x.scrape()); live != replayed {
 		t.Errorf("live scrape differs from the one-shot replay\n--- one-shot\n%s\n--- live\n%s", replayed, live)
 	}
 }
 
-// comparable keeps the sample lines that replay and live must agree on: all but the exporter's
-// build info and whether the file is still open (a replay closes it at its end).
-func comparable(scrape string) string {
+// comparableSamples keeps the sample lines that replay and live must agree on: all but the
+// exporter's build info and whether the file is still open (a replay closes it at its end).
+func comparableSamples(scrape string) string {
 	var keep []string
 	for _, l := range strings.Split(scrape, "\n") {
 		if l == "" || strings.HasPrefix(l, "#") || strings.HasPrefix(l, "azuremfa_exporter_build_info") ||
@@ -329,7 +329,7 @@ func TestChunkedLiveWithRolloverMatchesOneShot(t *testing.T) {
 	if code := run(context.Background(), []string{"--mfa.log-dir=" + whole, "--one-shot"}, &out, &errs); code != 0 {
 		t.Fatalf("--one-shot exited with %d: %s", code, errs.String())
 	}
-	replayed := withoutFileState(comparable(out.String()))
+	replayed := withoutFileState(comparableSamples(out.String()))
 
 	x := startExporter(t, "--mfa.log-dir="+live, "--tail.poll")
 	x.waitFor(t, `azuremfa_exporter_log_file_open{log="service"} 1`, `azuremfa_exporter_log_file_open{log="radius"} 1`,
@@ -363,7 +363,7 @@ func TestChunkedLiveWithRolloverMatchesOneShot(t *testing.T) {
 		want = append(want, `azuremfa_exporter_log_reopens_total{log="`+log+`",reason="rotated"} 1`)
 	}
 	x.waitFor(t, want...)
-	if got := withoutFileState(comparable(x.scrape())); got != replayed {
+	if got := withoutFileState(comparableSamples(x.scrape())); got != replayed {
 		t.Errorf("live scrape differs from the one-shot replay\n--- one-shot\n%s\n--- live\n%s", replayed, got)
 	}
 }
