@@ -70,7 +70,7 @@ func TestLandingPageInBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // read only
 	img, err := png.Decode(f)
 	if err != nil {
 		t.Fatalf("screenshot %s: %v", shot, err)

@@ -214,11 +214,13 @@ func TestLandingPageLive(t *testing.T) {
 		t.Fatal(err)
 	}
 	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
+	if err := resp.Body.Close(); err != nil {
+		t.Fatal(err)
+	}
 	checkSamplePage(t, string(body), scrape, counts)
 	for _, path := range []string{"/debug/pprof/heap", "/debug/pprof/profile?seconds=60"} {
 		if resp, err := http.Get("http://" + x.addr + path); err == nil {
-			resp.Body.Close()
+			_ = resp.Body.Close() // only the status matters
 			if resp.StatusCode != http.StatusNotFound {
 				t.Errorf("%s: %d, want 404", path, resp.StatusCode)
 			}
@@ -237,7 +239,9 @@ func TestLandingPageLiveMissingLog(t *testing.T) {
 		t.Fatal(err)
 	}
 	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
+	if err := resp.Body.Close(); err != nil {
+		t.Fatal(err)
+	}
 	rows := pageRows(t, string(body))
 	if r := rows["radius"]; r["state"] != "followed" || r["lines"] != "3" || r["last"] != "2017-02-14 02:57:24" {
 		t.Errorf("radius: %v", r)
@@ -269,7 +273,7 @@ func TestEveryEndpointBehindBasicAuth(t *testing.T) {
 		if err != nil {
 			return 0
 		}
-		resp.Body.Close()
+		_ = resp.Body.Close() // only the status matters
 		return resp.StatusCode
 	}
 	for deadline := time.Now().Add(10 * time.Second); status("/metrics", "scrape-secret") != http.StatusOK; time.Sleep(20 * time.Millisecond) {

@@ -283,9 +283,13 @@ func TestBrokenStderr(t *testing.T) {
 		t.Fatal(err)
 	}
 	cmd, x := startMain(t, w, "--mfa.radius-log="+log, "--tail.from-start")
-	w.Close()
+	if err := w.Close(); err != nil { // the exporter holds the write end now
+		t.Fatal(err)
+	}
 	x.waitFor(t, radiusResults+" 1")
-	r.Close()
+	if err := r.Close(); err != nil { // the pipe is broken from here on
+		t.Fatal(err)
+	}
 	// A malformed line is logged as a warning: the write to the broken pipe.
 	appendFile(t, log, "garbage\n"+numberedAuths(1, 1))
 	x.waitFor(t, radiusResults+" 2", `azuremfa_exporter_log_malformed_lines_total{log="radius"} 1`)

@@ -43,7 +43,11 @@ func BenchmarkLiveLatency(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			defer f.Close()
+			defer func() {
+				if err := f.Close(); err != nil {
+					b.Error(err)
+				}
+			}()
 			var lat []time.Duration
 			b.ResetTimer()
 			rng := rand.New(rand.NewPCG(1, 2))

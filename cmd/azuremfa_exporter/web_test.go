@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"errors"
 	"io"
 	"log/slog"
 	"net"
@@ -29,7 +30,7 @@ func TestWebConfigBasicAuth(t *testing.T) {
 	}
 	x := startExporter(t, "--mfa.radius-log="+log, "--tail.from-start", "--web.config.file="+webConfig)
 	get := func(user, password string) (int, string) {
-		req, _ := http.NewRequest("GET", "http://"+x.addr+"/metrics", nil)
+		req, _ := http.NewRequest(http.MethodGet, "http://"+x.addr+"/metrics", nil)
 		if user != "" {
 			req.SetBasicAuth(user, password)
 		}
@@ -37,7 +38,7 @@ func TestWebConfigBasicAuth(t *testing.T) {
 		if err != nil {
 			return 0, err.Error()
 		}
-		defer resp.Body.Close()
+		defer func() { _ = resp.Body.Close() }() // the request is over either way
 		body, _ := io.ReadAll(resp.Body)
 		return resp.StatusCode, string(body)
 	}
@@ -83,7 +84,9 @@ func TestIdleConnectionClosed(t *testing.T) {
 	go func() { served <- web.ListenAndServe(srv, flags, slog.New(slog.DiscardHandler)) }()
 	t.Cleanup(func() {
 		_ = srv.Close()
-		<-served
+		if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+			t.Errorf("serving ended with %v, want %v", err, http.ErrServerClosed)
+		}
 	})
 
 	var conn net.Conn
@@ -97,7 +100,7 @@ func TestIdleConnectionClosed(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	defer conn.Close()
+	defer func() { _ = conn.Close() }() // the server is expected to have closed it
 	br := bufio.NewReader(conn)
 	if _, err := io.WriteString(conn, "GET /metrics HTTP/1.1\r\nHost: exporter\r\n\r\n"); err != nil {
 		t.Fatal(err)
@@ -107,7 +110,7 @@ func TestIdleConnectionClosed(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, _ = io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
+	_ = resp.Body.Close() // read to its end above
 	if resp.StatusCode != http.StatusUnauthorized || resp.Close {
 		t.Fatalf("got %d (close %v), want 401 on a connection kept alive", resp.StatusCode, resp.Close)
 	}
