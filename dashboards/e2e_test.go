@@ -62,8 +62,11 @@ func freeAddr(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer l.Close()
-	return l.Addr().String()
+	addr := l.Addr().String()
+	if err := l.Close(); err != nil { // the port is free again for the program
+		t.Fatal(err)
+	}
+	return addr
 }
 
 // startProcess starts a program whose output goes to a file, and kills it when the test
@@ -83,7 +86,9 @@ func startProcess(t *testing.T, dir, name, bin string, args ...string) {
 	t.Cleanup(func() {
 		_ = cmd.Process.Kill()
 		_ = cmd.Wait()
-		out.Close()
+		if err := out.Close(); err != nil {
+			t.Error(err)
+		}
 		if t.Failed() {
 			raw, _ := os.ReadFile(logPath)
 			if len(raw) > 4000 {
@@ -135,7 +140,7 @@ func (p promAPI) get(path string, params url.Values, v any) error {
 	if err != nil {
 		return err
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }() // read to its end below, or failed
 	body, err := io.ReadAll(resp.Body)
 	if err != nil {
 		return err
@@ -229,7 +234,11 @@ func (l mfaLog) writeAt(times []time.Time, lines ...string) {
 	if err != nil {
 		l.t.Fatal(err)
 	}
-	defer f.Close()
+	defer func() {
+		if err := f.Close(); err != nil {
+			l.t.Error(err)
+		}
+	}()
 	for i, line := range lines {
 		at := time.Now()
 		if times != nil {
