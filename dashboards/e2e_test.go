@@ -151,7 +151,7 @@ func (p promAPI) get(path string, params url.Values, v any) error {
 		Data   json.RawMessage `json:"data"`
 	}
 	if err := json.Unmarshal(body, &env); err != nil {
-		return fmt.Errorf("%s: %s: %v", path, resp.Status, err)
+		return fmt.Errorf("%s: %s: %w", path, resp.Status, err)
 	}
 	if env.Status != "success" {
 		return fmt.Errorf("%s: %s", path, env.Error)

@@ -66,7 +66,7 @@ func (u selectorUse) matcher(label string) (string, string, bool) {
 // form parses, and returns every vector selector in it.
 func parseSelectors(expr string) ([]selectorUse, error) {
 	if _, err := promql.ParseExpr(expandAll(expr)); err != nil {
-		return nil, fmt.Errorf("with variables expanded: %v", err)
+		return nil, fmt.Errorf("with variables expanded: %w", err)
 	}
 	ast, err := promql.ParseExpr(expandMacros(expr))
 	if err != nil {
