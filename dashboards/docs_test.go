@@ -57,10 +57,10 @@ func markdownText(page string) []string {
 	in := ""
 	for _, line := range strings.Split(page, "\n") {
 		if m := fence.FindStringSubmatch(line); m != nil {
-			switch {
-			case in == "":
+			switch in {
+			case "":
 				in = m[1]
-			case in == m[1]:
+			case m[1]:
 				in = ""
 			}
 			out = append(out, "")
@@ -121,10 +121,10 @@ func markdownTextKeepingCode(page string) []string {
 	in := ""
 	for _, line := range strings.Split(page, "\n") {
 		if m := fence.FindStringSubmatch(line); m != nil {
-			switch {
-			case in == "":
+			switch in {
+			case "":
 				in = m[1]
-			case in == m[1]:
+			case m[1]:
 				in = ""
 			}
 			continue
