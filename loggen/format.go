@@ -16,7 +16,7 @@ type lineWriter struct {
 	tag    string
 	host   string
 
-	sec    int64  // the second whose text is in secText
+	sec    int64  // the second whose text is in secTxt
 	secTxt []byte // "2006-01-02T15:04:05"
 	err    error
 }
