@@ -301,9 +301,9 @@ func checkPanels(t *testing.T, file string, d grafanaDashboard) {
 	}
 }
 
-// TestIssuePanels pins the panels the dashboards are built around, so a later edit cannot drop
+// TestCorePanels pins the panels the dashboards are built around, so a later edit cannot drop
 // one unseen.
-func TestIssuePanels(t *testing.T) {
+func TestCorePanels(t *testing.T) {
 	ds := loadDashboards(t)
 	want := map[string][]string{
 		"azuremfa-overview.json": {

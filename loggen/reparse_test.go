@@ -11,8 +11,8 @@ import (
 	"github.com/azuremfa/azuremfa_exporter/logparse"
 )
 
-// This file reads a generated log back with regular expressions written from the reference
-// shapes, independently of the generator's formatting code, and replays it into a tracker.
+// This file reads a generated log back with regular expressions written from MFA Server's line
+// layouts, independently of the generator's formatting code, and replays it into a tracker.
 // If the generator wrote anything other than what it counted, the two disagree.
 
 var (

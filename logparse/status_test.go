@@ -53,8 +53,8 @@ func readStatusTSV(t *testing.T) []tsvRow {
 	return rows
 }
 
-// TestStatusTableMatchesTSV checks statusTable against the reference TSV, code by code, and
-// that each of the three spellings of a status maps back to its code.
+// TestStatusTableMatchesTSV checks statusTable against testdata/call-status.tsv, code by
+// code, and that each of the three spellings of a status maps back to its code.
 func TestStatusTableMatchesTSV(t *testing.T) {
 	rows := readStatusTSV(t)
 	if got := len(Statuses()); got != len(rows) {
