@@ -35,7 +35,8 @@ func newRatioWindow(window time.Duration) *ratioWindow {
 }
 
 // advance moves the window's end to log time t, dropping what fell out of it, and returns
-// the bucket of t, or -1 when t is older than the window. Older times never move it back.
+// the bucket of t, or -1 when t is older than the window. An older time never moves the end
+// back; a log clock set back empties the window instead (reset).
 func (w *ratioWindow) advance(t time.Time) int {
 	ns := t.UnixNano()
 	if w.started && ns >= w.headAt && ns-w.headAt < w.width {
