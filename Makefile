@@ -2,7 +2,7 @@
 #
 #   make build         the exporter for this machine, ./azuremfa_exporter
 #   make test          every test (.ci/run)
-#   make lint          golangci-lint, once .golangci.yml exists
+#   make lint          golangci-lint (.golangci.yml) on both modules, for Linux and Windows
 #   make crossbuild    linux/amd64, linux/arm64, windows/amd64 into dist/build/
 #   make tarball zip   the Linux archives and the Windows zip
 #   make msi           the Windows installer (needs wixl and msitools)
@@ -67,11 +67,20 @@ build:
 test:
 	bash .ci/run
 
+# golangci-lint of this version: the one on PATH if it is this version, else the same built from
+# the Go proxy by go run (a few minutes the first time, cached after). It lints the exporter
+# module, scripts/idle_conns.go (built only by go run) and the dashboards module (its own
+# go.mod, the same .golangci.yml), each for Linux and for Windows (the *_windows.go files).
 GOLANGCI_LINT_VERSION ?= v2.15.0
 lint:
-	@if [ ! -f .golangci.yml ] && [ ! -f .golangci.yaml ]; then echo "lint: no .golangci.yml yet, nothing to run"; exit 0; fi; \
-	if command -v golangci-lint >/dev/null; then golangci-lint run ./...; \
-	else $(GO) run github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION) run ./...; fi
+	@if [ "v$$(golangci-lint version --short 2>/dev/null)" = "$(GOLANGCI_LINT_VERSION)" ]; then lint=golangci-lint; \
+	else lint="$(GO) run github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION)"; fi; \
+	for goos in linux windows; do \
+		echo "golangci-lint $(GOLANGCI_LINT_VERSION), GOOS=$$goos: ./... scripts/idle_conns.go dashboards/..."; \
+		GOOS=$$goos $$lint run ./...; \
+		GOOS=$$goos $$lint run scripts/idle_conns.go; \
+		(cd dashboards && GOOS=$$goos $$lint run --config ../.golangci.yml ./...); \
+	done
 
 crossbuild: $(BINARIES)
 
