@@ -14,6 +14,6 @@
 //
 // The logs, their rolled-over siblings and copies are only ever opened for
 // reading: an error closing such a handle loses nothing, so those closes are
-// written `_ = f.Close()`. The positions file is written, and every error on
-// it is returned.
+// written `_ = f.Close()`. The positions file is written: an error writing,
+// syncing, closing or renaming it is returned.
 package follow
