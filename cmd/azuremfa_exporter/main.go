@@ -182,12 +182,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	command, err := app.Parse(args)
 	if err != nil {
 		err = explainParseError(app, args, err)
-		if _, ok := err.(*flagError); ok {
-			fmt.Fprintf(stderr, "%s: error: %v\n", exporterName, err)
-		} else {
-			fmt.Fprintf(stderr, "%s: error: %v, try --help\n", exporterName, err)
+		hint := ", try --help"
+		if fe := (*flagError)(nil); errors.As(err, &fe) {
+			hint = "" // it names the flag and what it accepts
 		}
-		return 2
+		return usageError(stderr, isWindowsService(), err, hint)
 	}
 	if exited { // --help or --version
 		return 0
@@ -197,6 +196,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	default:
 		return runExporter(ctx, &o, stdout, stderr)
 	}
+}
+
+// usageError says why the flags were refused and returns exit code 2. A service's standard
+// error goes nowhere, so there it is also written to the event log, where an admin looks first.
+func usageError(stderr io.Writer, asService bool, err error, hint string) int {
+	msg := fmt.Sprintf("%s: error: %v%s", exporterName, err, hint)
+	_, _ = fmt.Fprintln(stderr, msg) // nowhere else to say it if this fails
+	if asService {
+		if w, werr := openEventLog(serviceName); werr == nil {
+			_, _ = fmt.Fprintf(w, "level=ERROR msg=%q\n", "Cannot start: "+msg)
+			_ = w.Close()
+		}
+	}
+	return 2
 }
 
 // runExporter follows the logs: as a Windows service, in a console until a stop signal, or
@@ -214,13 +227,11 @@ func runExporter(ctx context.Context, o *options, stdout, stderr io.Writer) int 
 	}
 
 	if err := o.validate(runtime.GOOS); err != nil {
-		fmt.Fprintf(stderr, "%s: error: %v\n", exporterName, err)
-		return 2
+		return usageError(stderr, asService, err, "")
 	}
 	out, err := newLogOutput(o, asService, stderr)
 	if err != nil {
-		fmt.Fprintf(stderr, "%s: error: %v\n", exporterName, err)
-		return 2
+		return usageError(stderr, asService, err, "")
 	}
 	defer out.close()
 	logger := out.logger
