@@ -12,15 +12,22 @@ import (
 // the metric values the exporter must report after reading them all. The same Config gives
 // the same bytes and values.
 func Generate(w io.Writer, cfg Config) (Expected, error) {
+	want, _, err := GenerateTruth(w, cfg)
+	return want, err
+}
+
+// GenerateTruth is Generate that also returns what `azuremfa_exporter report` must show for
+// the log: per user, per client and per minute.
+func GenerateTruth(w io.Writer, cfg Config) (Expected, *Truth, error) {
 	cfg, err := cfg.withDefaults()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	g := newGenerator(w, cfg)
 	for g.written < cfg.Lines && g.lw.err == nil {
 		g.run(g.q.pop())
 	}
-	return g.tr.expected(), g.lw.err
+	return g.tr.expected(), g.tr.truth.result(string(cfg.Kind)), g.lw.err
 }
 
 // proc is one process of the service, with its threads.

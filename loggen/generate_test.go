@@ -3,6 +3,7 @@ package loggen
 import (
 	"bytes"
 	"fmt"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -107,14 +108,24 @@ func TestGeneratorCountsWhatItWrites(t *testing.T) {
 			if k == KindService || k == KindSyslog {
 				cfg.Lines = 40000 // the Pfauth expression is slow, and every line is a shape
 			}
-			log, exp := generate(t, cfg)
+			var buf bytes.Buffer
+			exp, truth, err := GenerateTruth(&buf, cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
 			c, _ := cfg.withDefaults()
 			tr := newTracker(string(k), c.Timeout, c.Window)
-			if err := replay(log, tr); err != nil {
+			if err := replay(buf.Bytes(), tr); err != nil {
 				t.Fatal(err)
 			}
 			if d := exp.Compare(tr.expected()); d != nil {
 				t.Fatalf("read back, the log gives other values:\n%s", strings.Join(d, "\n"))
+			}
+			if got := tr.truth.result(string(k)); !reflect.DeepEqual(got, truth) {
+				t.Fatalf("read back, the log gives another truth:\n%s", truthDiff(truth, got))
+			}
+			if len(truth.Users) < 100 || (k == KindService || k == KindSyslog) && len(truth.Clients) < 3 {
+				t.Fatalf("%d users and %d clients: the truth is too thin to test a report with", len(truth.Users), len(truth.Clients))
 			}
 			if tr.orphans != 0 {
 				t.Errorf("%d results with no open call", tr.orphans)
@@ -231,4 +242,22 @@ func TestCodeMixUsesTheTable(t *testing.T) {
 			t.Errorf("unknown code %d is never drawn", code)
 		}
 	}
+}
+
+// truthDiff describes the first rows where two truths differ.
+func truthDiff(want, got *Truth) string {
+	var b strings.Builder
+	diff := func(what string, w, g []TruthRow) {
+		fmt.Fprintf(&b, "%s: %d rows, want %d\n", what, len(g), len(w))
+		for i := 0; i < min(len(w), len(g)); i++ {
+			if w[i] != g[i] {
+				fmt.Fprintf(&b, "  want %+v\n  got  %+v\n", w[i], g[i])
+				return
+			}
+		}
+	}
+	diff("users", want.Users, got.Users)
+	diff("clients", want.Clients, got.Clients)
+	fmt.Fprintf(&b, "minutes: %d, want %d\n", len(got.Minutes), len(want.Minutes))
+	return b.String()
 }

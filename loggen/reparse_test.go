@@ -22,8 +22,8 @@ var (
 	reCall     = regexp.MustCompile(`^Calling pfAuthUser\('(.*)', '', 1\)$`)
 	reAuth     = regexp.MustCompile(`^authResult = (-?\d+)$`)
 	reRaw      = regexp.MustCompile(`^rawCallStatus = (-?\d+)$`)
-	rePfauth   = regexp.MustCompile(`^Pfauth (succeeded|failed) for user '(.*)'(?: \(distinguishedName format\))?(?: from [0-9a-f.:]+)?\. Call status: ([A-Z_]+) - "([^"]+)"\.$`)
-	reNotPerf  = regexp.MustCompile(`^Pfauth not performed for user '(.*)' from [0-9a-f.:]+$`)
+	rePfauth   = regexp.MustCompile(`^Pfauth (succeeded|failed) for user '(.*)'(?: \(distinguishedName format\))?(?: from ([0-9a-f.:]+))?\. Call status: ([A-Z_]+) - "([^"]+)"\.$`)
+	reNotPerf  = regexp.MustCompile(`^Pfauth not performed for user '(.*)' from ([0-9a-f.:]+)$`)
 	rePrimary  = regexp.MustCompile(`^Primary auth (succeeded|failed) for user '(.*)'$`)
 	reOATH     = regexp.MustCompile(`^validate_oath_code: user (.*) updated authentication result\. .*callStatus = (.+)$`)
 	reAudit    = regexp.MustCompile(`^User "[^"]+" (changed user|added new user|deleted user record) "[^"]+"`)
@@ -67,13 +67,14 @@ func replay(log []byte, tr *tracker) error {
 			tr.rawCallStatus(thread, v, t)
 		case rePfauth.MatchString(msg):
 			m := rePfauth.FindStringSubmatch(msg)
-			st, ok := logparse.LookupConstant([]byte(m[3]))
-			if !ok || st.Description != m[4] {
-				return fmt.Errorf("line %d: status %s - %q is not in the table", n, m[3], m[4])
+			st, ok := logparse.LookupConstant([]byte(m[4]))
+			if !ok || st.Description != m[5] {
+				return fmt.Errorf("line %d: status %s - %q is not in the table", n, m[4], m[5])
 			}
-			tr.pfauth(m[2], st.Code, m[1] == "succeeded", t)
+			tr.pfauth(m[2], m[3], st.Code, m[1] == "succeeded", t)
 		case reNotPerf.MatchString(msg):
-			tr.notPerformed++
+			m := reNotPerf.FindStringSubmatch(msg)
+			tr.notPerformedLine(m[1], m[2], t)
 		case rePrimary.MatchString(msg):
 			res := logparse.ResultFailure
 			if rePrimary.FindStringSubmatch(msg)[1] == "succeeded" {

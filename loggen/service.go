@@ -74,12 +74,16 @@ func (g *generator) serviceStep(due int64, f *flow) {
 		if f.dn {
 			g.lw.str(" (distinguishedName format)")
 		}
+		client := ""
 		switch r := f.packetID % 10; {
 		case r < 7:
-			g.lw.str(" from ")
-			g.lw.str(peers[f.peer])
+			client = peers[f.peer]
 		case r < 8:
-			g.lw.str(" from 2001:db8:10::25")
+			client = "2001:db8:10::25"
+		}
+		if client != "" {
+			g.lw.str(" from ")
+			g.lw.str(client)
 		}
 		g.lw.str(". Call status: ")
 		g.lw.str(st.Constant)
@@ -87,7 +91,7 @@ func (g *generator) serviceStep(due int64, f *flow) {
 		g.lw.str(st.Description)
 		g.lw.str(`".`)
 		g.lw.end()
-		g.tr.pfauth(f.name, f.code, succeeded, t)
+		g.tr.pfauth(f.name, client, f.code, succeeded, t)
 	}
 }
 
@@ -100,9 +104,10 @@ func (g *generator) notPerformed(due int64, f *flow) {
 	g.lw.str("Pfauth not performed for user '")
 	g.lw.str(f.name)
 	g.lw.str("' from ")
-	g.lw.str(peers[g.rng.IntN(len(peers))])
+	client := peers[g.rng.IntN(len(peers))]
+	g.lw.str(client)
 	g.lw.end()
-	g.tr.notPerformed++
+	g.tr.notPerformedLine(f.name, client, t)
 }
 
 func (g *generator) primaryAuth(due int64, f *flow, succeeded bool) bool {

@@ -58,6 +58,7 @@ type tracker struct {
 	oath                map[int]int
 	admin               map[logparse.AuditAction]int
 	orphans             int
+	truth               truthTables
 	// inclusive reads the boundaries of the rules the other way ("<=" where the exporter's
 	// rules say "<"); tests check that the generator keeps both readings in agreement.
 	inclusive bool
@@ -78,6 +79,7 @@ func newTracker(log string, timeout, window time.Duration) *tracker {
 		primary:    map[logparse.Result]int{},
 		oath:       map[int]int{},
 		admin:      map[logparse.AuditAction]int{},
+		truth:      newTruthTables(),
 	}
 }
 
@@ -127,6 +129,7 @@ func (tr *tracker) abandon(c *openCall) {
 	if c.duplicate {
 		tr.duplicates[logparse.HandlingOther]++
 	}
+	tr.truth.abandoned(c.user, c.start, c.duplicate)
 }
 
 // entry counts a well-formed line at t with level, and ends the calls it makes overdue.
@@ -165,6 +168,7 @@ func (tr *tracker) call(thread uint64, user string, t int64) {
 	c := &openCall{thread: thread, user: foldUser(user), start: t, duplicate: tr.request(user, t)}
 	tr.open[thread] = c
 	tr.queue = append(tr.queue, c)
+	tr.truth.request(user, "", t)
 }
 
 func (tr *tracker) authResult(thread uint64, n int) {
@@ -181,7 +185,10 @@ func (tr *tracker) rawCallStatus(thread uint64, code int, t int64) {
 	if !ok {
 		st, _ := logparse.LookupCode(code)
 		tr.orphans++
-		tr.complete(st, st.Result(logparse.VerdictNone), false)
+		res := st.Result(logparse.VerdictNone)
+		tr.complete(st, res, false)
+		tr.truth.seen("", "", t)
+		tr.truth.ended("", "", t, st, res, false)
 		return
 	}
 	c.ended = true
@@ -192,11 +199,14 @@ func (tr *tracker) rawCallStatus(thread uint64, code int, t int64) {
 		tr.challenged[c.user] = true
 	}
 	tr.complete(st, res, c.duplicate)
+	tr.truth.ended(c.user, "", c.start, st, res, c.duplicate)
 	d := time.Duration(t-c.start) * time.Microsecond
 	tr.observe(durationKey{st.Method, res}, d.Seconds())
 }
 
-func (tr *tracker) pfauth(user string, code int, succeeded bool, t int64) {
+// pfauth counts a Pfauth line of user, from client (the address it names, port included, or
+// "").
+func (tr *tracker) pfauth(user, client string, code int, succeeded bool, t int64) {
 	dup := tr.request(user, t)
 	st, _ := logparse.LookupCode(code)
 	v := logparse.VerdictFailure
@@ -207,6 +217,14 @@ func (tr *tracker) pfauth(user string, code int, succeeded bool, t int64) {
 		tr.challenged[foldUser(user)] = true
 	}
 	tr.complete(st, st.Result(v), dup)
+	tr.truth.request(user, client, t)
+	tr.truth.ended(user, client, t, st, st.Result(v), dup)
+}
+
+// notPerformedLine counts a "Pfauth not performed" line of user from client.
+func (tr *tracker) notPerformedLine(user, client string, t int64) {
+	tr.notPerformed++
+	tr.truth.notPerformed(user, client, t)
 }
 
 func (tr *tracker) complete(st logparse.Status, res logparse.Result, duplicate bool) {

@@ -1,6 +1,7 @@
 package loggen
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -77,6 +78,29 @@ azuremfa_duplicate_requests_total{handling="other",log="radius"} 1
 	}
 	if d := got.Compare(want); d != nil {
 		t.Fatalf("differences the other way:\n%s", strings.Join(d, "\n"))
+	}
+
+	// Per user, as the report must show them: pnigam once as DOMAIN\PNIGAM, but shown as
+	// first written; the rejected repeat is a duplicate and a failure, not a prompt.
+	at := func(s string) time.Time { tm, _ := time.Parse(time.RFC3339Nano, s); return tm }
+	wantUsers := []TruthRow{
+		{Name: `Domain\abandoned`, Requests: 1, Abandoned: 1, FirstSeen: at("2017-02-14T02:58:01Z"), LastSeen: at("2017-02-14T02:58:01Z")},
+		{Name: `Domain\late`, Requests: 1, FirstSeen: at("2017-02-14T02:59:00Z"), LastSeen: at("2017-02-14T02:59:00Z")},
+		{Name: `Domain\nobody`, Requests: 1, Failures: 1, FirstSeen: at("2017-02-14T02:58:50Z"), LastSeen: at("2017-02-14T02:58:50Z")},
+		{Name: `Domain\other`, Requests: 2, Duplicates: 1, Abandoned: 1, FirstSeen: at("2017-02-14T02:58:02Z"), LastSeen: at("2017-02-14T02:58:03Z")},
+		{Name: `Domain\pnigam`, Requests: 3, Duplicates: 1, Failures: 1, FirstSeen: at("2017-02-14T02:57:19.234778Z"), LastSeen: at("2017-02-14T02:58:00Z")},
+		{Name: `Domain\texter`, Requests: 1, FirstSeen: at("2017-02-14T02:58:41Z"), LastSeen: at("2017-02-14T02:58:41Z")},
+	}
+	truth := tr.truth.result("radius")
+	if !slices.Equal(truth.Users, wantUsers) {
+		t.Errorf("users:\n got %+v\nwant %+v", truth.Users, wantUsers)
+	}
+	var requests, failures, dups int
+	for _, m := range truth.Minutes {
+		requests, failures, dups = requests+m.Requests, failures+m.Failures, dups+m.Duplicates
+	}
+	if requests != 9 || failures != 2 || dups != 2 || len(truth.Minutes) != 3 {
+		t.Errorf("minutes: %d requests, %d failures, %d duplicates in %d minutes; want 9, 2, 2 in 3", requests, failures, dups, len(truth.Minutes))
 	}
 }
 

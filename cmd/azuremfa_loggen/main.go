@@ -5,6 +5,7 @@ package main
 import (
 	"bufio"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"time"
@@ -27,6 +28,7 @@ func main() {
 		crlf      = app.Flag("crlf", "End lines with CR LF, as the Windows service does.").Bool()
 		start     = app.Flag("start", "Log time of the first line (RFC 3339).").Default(loggen.DefaultStart.Format(time.RFC3339)).String()
 		expected  = app.Flag("expected", "Also write the metric values the exporter must report to this file (Prometheus text format).").String()
+		usersOut  = app.Flag("users-table", "Also write the users table `azuremfa_exporter report --format csv` must print for the log to this file (CSV, rows in another order).").String()
 		malformed = app.Flag("malformed", "Fraction of lines written without the layout.").Default("0").Float64()
 		users     = app.Flag("users", "Size of the user pool.").Default("5000").Int()
 		reqRate   = app.Flag("requests-per-second", "Authentication requests per second of log time.").Default("5").Float64()
@@ -58,13 +60,13 @@ func main() {
 		Seed: *seed, Lines: *lines, Kind: loggen.Kind(*kind), Start: startTime, CRLF: *crlf,
 		Malformed: *malformed, Users: *users, RequestRate: *reqRate,
 	}
-	if err := run(cfg, *out, *rollBytes, *rollKeep, *rate, *expected); err != nil {
+	if err := run(cfg, *out, *rollBytes, *rollKeep, *rate, *expected, *usersOut); err != nil {
 		fmt.Fprintln(os.Stderr, "azuremfa_loggen:", err)
 		os.Exit(1)
 	}
 }
 
-func run(cfg loggen.Config, out string, rollBytes int64, rollKeep int, rate float64, expectedPath string) error {
+func run(cfg loggen.Config, out string, rollBytes int64, rollKeep int, rate float64, expectedPath, usersPath string) error {
 	var s sink
 	closeOut := func() error { return nil }
 	if out == "-" {
@@ -86,7 +88,7 @@ func run(cfg loggen.Config, out string, rollBytes int64, rollKeep int, rate floa
 	if rate > 0 {
 		w = &pacer{sink: s, rate: rate, start: time.Now(), sleep: time.Sleep, now: time.Now}
 	}
-	exp, err := loggen.Generate(w, cfg)
+	exp, truth, err := loggen.GenerateTruth(w, cfg)
 	if err == nil {
 		err = s.Flush()
 	}
@@ -96,14 +98,23 @@ func run(cfg loggen.Config, out string, rollBytes int64, rollKeep int, rate floa
 	if err != nil {
 		return err
 	}
-	if expectedPath == "" {
-		return nil
+	if expectedPath != "" {
+		if err := writeFile(expectedPath, func(w io.Writer) error { _, err := exp.WriteTo(w); return err }); err != nil {
+			return err
+		}
 	}
-	f, err := os.Create(expectedPath)
+	if usersPath != "" {
+		return writeFile(usersPath, func(w io.Writer) error { return truth.WriteUsersCSV(w, true) })
+	}
+	return nil
+}
+
+func writeFile(path string, write func(io.Writer) error) error {
+	f, err := os.Create(path)
 	if err != nil {
 		return err
 	}
-	if _, err := exp.WriteTo(f); err != nil {
+	if err := write(f); err != nil {
 		_ = f.Close() // the write error is the one to report
 		return err
 	}

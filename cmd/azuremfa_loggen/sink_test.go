@@ -23,7 +23,7 @@ func TestRollOver(t *testing.T) {
 		t.Fatal(err)
 	}
 	const limit = 64 << 10
-	if err := run(cfg, path, limit, 100, 0, filepath.Join(dir, "expected.prom")); err != nil {
+	if err := run(cfg, path, limit, 100, 0, filepath.Join(dir, "expected.prom"), filepath.Join(dir, "users.csv")); err != nil {
 		t.Fatal(err)
 	}
 	var got []byte
@@ -55,6 +55,10 @@ func TestRollOver(t *testing.T) {
 	if !bytes.Equal(got, want.Bytes()) {
 		t.Fatal("the rolled files together are not the log")
 	}
+	users, err := os.ReadFile(filepath.Join(dir, "users.csv"))
+	if err != nil || !strings.HasPrefix(string(users), "log,user,requests,duplicates,prompted_twice,") || strings.Count(string(users), "\nradius,") < 50 {
+		t.Fatalf("users file: %v\n%.500s", err, users)
+	}
 	exp, err := os.ReadFile(filepath.Join(dir, "expected.prom"))
 	if err != nil || !strings.Contains(string(exp), `azuremfa_exporter_log_lines_total{log="radius"} 3000`) {
 		t.Fatalf("expected file: %v\n%s", err, exp)
@@ -64,7 +68,7 @@ func TestRollOver(t *testing.T) {
 func TestRollKeepsOnlyKeep(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "x.log")
-	if err := run(loggen.Config{Seed: 1, Lines: 2000}, path, 8<<10, 2, 0, ""); err != nil {
+	if err := run(loggen.Config{Seed: 1, Lines: 2000}, path, 8<<10, 2, 0, "", ""); err != nil {
 		t.Fatal(err)
 	}
 	for _, name := range []string{path, path + ".1", path + ".2"} {
@@ -117,7 +121,7 @@ func (c *countingSink) Flush() error                { c.flushed += c.pending; c.
 func TestCheckCompares(t *testing.T) {
 	dir := t.TempDir()
 	exp := filepath.Join(dir, "expected.prom")
-	if err := run(loggen.Config{Seed: 1, Lines: 500}, filepath.Join(dir, "x.log"), 0, 1, 0, exp); err != nil {
+	if err := run(loggen.Config{Seed: 1, Lines: 500}, filepath.Join(dir, "x.log"), 0, 1, 0, exp, ""); err != nil {
 		t.Fatal(err)
 	}
 	want, err := os.ReadFile(exp)
