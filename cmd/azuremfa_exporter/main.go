@@ -77,7 +77,8 @@ type options struct {
 
 // newApp declares every flag. goos chooses the defaults that depend on the system.
 func newApp(o *options, goos string) *kingpin.Application {
-	app := kingpin.New(exporterName, "Prometheus exporter for the logs of on-premises Azure Multi-Factor Authentication Server.")
+	app := kingpin.New(exporterName, "Prometheus exporter for the logs of on-premises Azure Multi-Factor Authentication Server. "+
+		"`"+exporterName+" "+reportCommand+" --help`: the report of the logs (who, from which client, since when).")
 	defaultDir := ""
 	if goos == "windows" {
 		defaultDir = windowsLogDir
@@ -173,6 +174,9 @@ func (o *options) exporterConfig() exporter.Config {
 
 // run is main with its exit code: 0 on a clean stop, 1 on a failure, 2 on bad flags.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == reportCommand {
+		return runReport(ctx, args[1:], stdout, stderr)
+	}
 	var o options
 	app := newApp(&o, runtime.GOOS)
 	app.UsageWriter(stdout)
@@ -192,7 +196,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 0
 	}
 	switch command {
-	// Subcommands, when there are any, are dispatched here by their FullCommand().
+	// `report` is dispatched before parsing (above), so that the report and the exporter each
+	// have their own flags, help and errors.
 	default:
 		return runExporter(ctx, &o, stdout, stderr)
 	}

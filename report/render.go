@@ -1,0 +1,109 @@
+package report
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Formats are the output formats of Write.
+var Formats = []string{"text", "json", "csv", "html"}
+
+// Write writes the report in one of Formats.
+func Write(w io.Writer, r *Report, format string) error {
+	switch format {
+	case "text":
+		return r.WriteText(w)
+	case "json":
+		return r.WriteJSON(w)
+	case "csv":
+		return r.WriteCSV(w)
+	case "html":
+		return r.WriteHTML(w)
+	}
+	return fmt.Errorf("unknown format %q (one of %s)", format, strings.Join(Formats, ", "))
+}
+
+// WriteJSON writes the report as one indented JSON object.
+func (r *Report) WriteJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(r)
+}
+
+// csvHeader is the users table's columns in CSV.
+var csvHeader = []string{"log", "user", "requests", "duplicates", "prompted_twice", "failures",
+	"fraud", "abandoned", "not_performed", "first_seen", "last_seen"}
+
+// WriteCSV writes the users table, one row per log and user, with a header line. A cell that
+// a spreadsheet would take for a formula (it starts with =, +, -, @, a tab or a carriage
+// return: user names are whatever a client sent) is prefixed with a quote mark.
+func (r *Report) WriteCSV(w io.Writer) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(csvHeader); err != nil {
+		return err
+	}
+	for _, u := range r.Users {
+		if err := cw.Write(UserCSV(u)); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// UserCSV is the CSV record of a user row.
+func UserCSV(u UserRow) []string {
+	return []string{u.Log, csvSafe(u.User), itoa(u.Requests), itoa(u.Duplicates), itoa(u.PromptedTwice),
+		itoa(u.Failures), itoa(u.Fraud), itoa(u.Abandoned), itoa(u.NotPerformed),
+		rfc3339(u.FirstSeen), rfc3339(u.LastSeen)}
+}
+
+func csvSafe(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func rfc3339(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339Nano)
+}
+
+// clean makes a string from a log safe to print on a console: control characters and
+// invalid UTF-8 become '?', so that a user name cannot move the cursor or recolour a terminal.
+func clean(s string) string {
+	ok := true
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == 0x7f || c >= 0x80 {
+			ok = false
+			break
+		}
+	}
+	if ok {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size <= 1, r < 0x20, r == 0x7f, r >= 0x80 && r < 0xa0,
+			r == 0x200e, r == 0x200f, r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069:
+			b.WriteByte('?')
+		default:
+			b.WriteRune(r)
+		}
+		i += size
+	}
+	return b.String()
+}

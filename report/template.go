@@ -1,0 +1,417 @@
+package report
+
+import "time"
+
+// Placeholders a template puts in place of the variable parts of a message.
+const (
+	phNumber = "<n>"
+	phString = "<str>"
+	phGUID   = "<guid>"
+	phIP     = "<ip>"
+	phEmail  = "<email>"
+	phUser   = "<user>"
+	phPath   = "<path>"
+	phHex    = "<hex>"
+)
+
+const (
+	// maxTemplateInput is how much of a message is templated: the rest of a longer one is
+	// left out of the template (which then ends with "…").
+	maxTemplateInput = 400
+	// maxTemplateBytes caps a template and an example.
+	maxTemplateBytes = 240
+	// phoneDigits: in an example, a run of this many digits or more is masked like the
+	// template masks it (it may be a phone number); shorter numbers are kept as written.
+	phoneDigits = 7
+)
+
+// byte classes of the template scanner.
+const (
+	clOther uint8 = iota // blanks and punctuation: copied as they are
+	clWord               // letters, digits and the bytes that may be inside a name, an address, a path
+	clQuote              // ' and ": may open a quoted string
+	clSpace              // a blank
+	clHigh               // a byte of a multi-byte UTF-8 character: part of a word
+)
+
+var byteClass = func() (t [256]uint8) {
+	for c := 'a'; c <= 'z'; c++ {
+		t[c], t[c-'a'+'A'] = clWord, clWord
+	}
+	for c := '0'; c <= '9'; c++ {
+		t[c] = clWord
+	}
+	for _, c := range []byte(`._-@\:/[]%+#$~`) {
+		t[c] = clWord
+	}
+	t['\''], t['"'] = clQuote, clQuote
+	t[' '], t['\t'] = clSpace, clSpace
+	for c := 0x80; c < 0x100; c++ {
+		t[c] = clHigh
+	}
+	return t
+}()
+
+func isDigitByte(c byte) bool { return '0' <= c && c <= '9' }
+func isHexByte(c byte) bool {
+	return isDigitByte(c) || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+func isAlnumByte(c byte) bool {
+	return isDigitByte(c) || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c >= 0x80
+}
+
+// templater turns a message into its template: numbers, quoted strings, GUIDs, IP addresses
+// (with their port), e-mail addresses, DOMAIN\user names and paths replaced by
+// placeholders, everything else kept. It scans bytes once, with a table of byte classes and
+// no regular expression, into a buffer it reuses; Template allocates nothing.
+//
+// Example builds the masked example of a template (done once per distinct template): the
+// message with the same parts masked except numbers shorter than phoneDigits (kept) and IPv4
+// addresses (the last two parts masked: 10.20.x.x).
+type templater struct {
+	buf []byte
+}
+
+// Template returns the template of m, valid until the next call.
+func (t *templater) Template(m []byte) []byte {
+	t.buf = scanTemplate(t.buf[:0], m, false)
+	return t.buf
+}
+
+// Example returns the masked example of m, in a new slice.
+func (t *templater) Example(m []byte) string {
+	return string(scanTemplate(nil, m, true))
+}
+
+// scanTemplate appends the template (or, with example, the masked example) of m to dst.
+func scanTemplate(dst, m []byte, example bool) []byte {
+	cut := len(m) > maxTemplateInput
+	if cut {
+		m = m[:maxTemplateInput]
+	}
+	for i := 0; i < len(m) && len(dst) < maxTemplateBytes; {
+		c := m[i]
+		switch byteClass[c] {
+		case clQuote:
+			if i == 0 || !isAlnumByte(m[i-1]) {
+				if j := closingQuote(m, i); j > 0 {
+					dst = append(dst, c)
+					dst = append(dst, phString...)
+					dst = append(dst, c)
+					i = j + 1
+					continue
+				}
+			}
+			dst = append(dst, c)
+			i++
+		case clWord, clHigh:
+			j := i + 1
+			for j < len(m) && (byteClass[m[j]] == clWord || byteClass[m[j]] == clHigh) {
+				j++
+			}
+			// Trailing punctuation belongs to the sentence, not to the word.
+			k := j
+			for k > i+1 && isTrailingPunct(m[k-1]) {
+				k--
+			}
+			dst = appendToken(dst, m[i:k], example)
+			dst = append(dst, m[k:j]...)
+			i = j
+		case clSpace:
+			dst = append(dst, ' ')
+			for i++; i < len(m) && byteClass[m[i]] == clSpace; i++ {
+			}
+		default:
+			if c < 0x20 || c == 0x7f {
+				c = '?' // a control byte: never copied into a report
+			}
+			dst = append(dst, c)
+			i++
+		}
+	}
+	if len(dst) > maxTemplateBytes {
+		dst = dst[:maxTemplateBytes]
+		cut = true
+	}
+	if cut {
+		dst = append(dst, "…"...)
+	}
+	return dst
+}
+
+func isTrailingPunct(c byte) bool {
+	switch c {
+	case '.', ':', ',', '-', '/', '\\':
+		return true
+	}
+	return false
+}
+
+// closingQuote returns the index of the quote that closes the one at m[i]: the next same
+// quote followed by a non-word byte or the end (a doubled quote inside is an escaped one),
+// or -1.
+func closingQuote(m []byte, i int) int {
+	q := m[i]
+	for j := i + 1; j < len(m); j++ {
+		if m[j] != q {
+			continue
+		}
+		if j+1 < len(m) && m[j+1] == q { // '' inside: an escaped quote
+			j++
+			continue
+		}
+		if j+1 == len(m) || !isAlnumByte(m[j+1]) {
+			return j
+		}
+	}
+	return -1
+}
+
+// appendToken appends one word, or the placeholder of what it is.
+func appendToken(dst, w []byte, example bool) []byte {
+	var at, backslash, slash, colons, dots, digits, letters, hexOnly = -1, 0, 0, 0, 0, 0, 0, true
+	doubleColon := false
+	for k, c := range w {
+		switch {
+		case isDigitByte(c):
+			digits++
+		case 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z':
+			letters++
+			if !isHexByte(c) {
+				hexOnly = false
+			}
+		case c == '@':
+			if at < 0 {
+				at = k
+			}
+			hexOnly = false
+		case c == '\\':
+			backslash++
+			hexOnly = false
+		case c == '/':
+			slash++
+			hexOnly = false
+		case c == ':':
+			colons++
+			if k > 0 && w[k-1] == ':' {
+				doubleColon = true
+			}
+		case c == '.':
+			dots++
+		default:
+			hexOnly = false
+		}
+	}
+	switch {
+	case at > 0 && at < len(w)-1 && dots > 0 && backslash == 0 && slash == 0:
+		return append(dst, phEmail...)
+	case backslash == 1 && slash == 0 && colons == 0 && w[0] != '\\' && w[len(w)-1] != '\\':
+		return append(dst, phUser...)
+	case backslash > 0 || slash > 0 && (w[0] == '/' || colons > 0):
+		return append(dst, phPath...)
+	case isGUIDToken(w):
+		if example {
+			return append(dst, w...)
+		}
+		return append(dst, phGUID...)
+	case digits > 0 && isIPv4Token(w):
+		if example {
+			return appendMaskedIPv4(dst, w)
+		}
+		return append(dst, phIP...)
+	case hexOnly && (doubleColon || colons >= 7) && letters+digits > 0 || isBracketedIPv6(w):
+		if example {
+			return appendMaskedIPv6(dst, w)
+		}
+		return append(dst, phIP...)
+	case digits == 0:
+		return append(dst, w...)
+	case hexOnly && colons == 0 && dots == 0 && letters > 0 && len(w) >= 8,
+		len(w) > 2 && w[0] == '0' && (w[1] == 'x' || w[1] == 'X'):
+		if example {
+			return append(dst, w...)
+		}
+		return append(dst, phHex...)
+	}
+	// A word with digits in it: each run of digits is a number.
+	for k := 0; k < len(w); {
+		if !isDigitByte(w[k]) {
+			dst = append(dst, w[k])
+			k++
+			continue
+		}
+		e := k
+		for e < len(w) && isDigitByte(w[e]) {
+			e++
+		}
+		if example && e-k < phoneDigits && (k == 0 || w[k-1] != '+') {
+			dst = append(dst, w[k:e]...)
+		} else {
+			dst = append(dst, phNumber...)
+		}
+		k = e
+	}
+	return dst
+}
+
+// isGUIDToken: 8-4-4-4-12 hexadecimal digits, optionally in braces.
+func isGUIDToken(w []byte) bool {
+	if len(w) == 38 && w[0] == '{' && w[37] == '}' {
+		w = w[1:37]
+	}
+	if len(w) != 36 {
+		return false
+	}
+	for k, c := range w {
+		switch k {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+		default:
+			if !isHexByte(c) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// isIPv4Token: four dot-separated numbers of at most three digits, optionally with a port.
+func isIPv4Token(w []byte) bool {
+	parts, n := 0, 0
+	for k := 0; k <= len(w); k++ {
+		if k == len(w) || w[k] == '.' || w[k] == ':' {
+			if n == 0 || n > 3 {
+				return false
+			}
+			parts++
+			if k < len(w) && w[k] == ':' {
+				if parts != 4 {
+					return false
+				}
+				return allDigits(w[k+1:]) && len(w) > k+1
+			}
+			n = 0
+			continue
+		}
+		if !isDigitByte(w[k]) {
+			return false
+		}
+		n++
+	}
+	return parts == 4
+}
+
+func allDigits(b []byte) bool {
+	for _, c := range b {
+		if !isDigitByte(c) {
+			return false
+		}
+	}
+	return true
+}
+
+// isBracketedIPv6: [addr] or [addr]:port.
+func isBracketedIPv6(w []byte) bool {
+	if len(w) < 4 || w[0] != '[' {
+		return false
+	}
+	end := -1
+	for k, c := range w {
+		if c == ']' {
+			end = k
+			break
+		}
+	}
+	if end < 3 {
+		return false
+	}
+	colons := 0
+	for _, c := range w[1:end] {
+		switch {
+		case c == ':':
+			colons++
+		case isHexByte(c), c == '.':
+		default:
+			return false
+		}
+	}
+	rest := w[end+1:]
+	return colons >= 2 && (len(rest) == 0 || rest[0] == ':' && len(rest) > 1 && allDigits(rest[1:]))
+}
+
+// appendMaskedIPv4 appends a.b.x.x for a.b.c.d[:port].
+func appendMaskedIPv4(dst, w []byte) []byte {
+	dots := 0
+	for _, c := range w {
+		if c == '.' {
+			dots++
+			if dots == 2 {
+				break
+			}
+		}
+		dst = append(dst, c)
+	}
+	return append(dst, ".x.x"...)
+}
+
+// appendMaskedIPv6 keeps the first two groups of an IPv6 address: 2001:db8:x.
+func appendMaskedIPv6(dst, w []byte) []byte {
+	colons := 0
+	for _, c := range w {
+		if c == '[' || c == ']' {
+			continue
+		}
+		if c == ':' {
+			colons++
+			if colons == 2 {
+				break
+			}
+		}
+		dst = append(dst, c)
+	}
+	return append(dst, ":x"...)
+}
+
+// templateSet counts the distinct templates of one kind of line in one log, up to a cap;
+// lines whose template would exceed it are counted as other templates.
+type templateSet struct {
+	max     int
+	index   map[string]int
+	entries []templateCount
+	other   int64 // lines of templates beyond the cap
+}
+
+type templateCount struct {
+	template    string
+	example     string
+	count       int64
+	first, last time.Time
+}
+
+func newTemplateSet(max int) *templateSet {
+	return &templateSet{max: max, index: make(map[string]int)}
+}
+
+// add counts one line of message m at t with the templater's scratch.
+func (s *templateSet) add(tp *templater, m []byte, t time.Time) {
+	tmpl := tp.Template(m)
+	if i, ok := s.index[string(tmpl)]; ok {
+		e := &s.entries[i]
+		e.count++
+		if t.Before(e.first) {
+			e.first = t
+		}
+		if t.After(e.last) {
+			e.last = t
+		}
+		return
+	}
+	if len(s.entries) >= s.max {
+		s.other++
+		return
+	}
+	s.index[string(tmpl)] = len(s.entries)
+	s.entries = append(s.entries, templateCount{template: string(tmpl), example: tp.Example(m), count: 1, first: t, last: t})
+}
