@@ -87,11 +87,11 @@ func assemble(runs []*logRun, opts *Options, cfg *sinkConfig) *Report {
 	if !first.IsZero() {
 		r.Range.FirstEntry, r.Range.LastEntry = timePtr(first), timePtr(last)
 	}
-	slices.SortStableFunc(r.Users, func(a, b UserRow) int {
-		return byRequests(&a.Counts, &b.Counts, a.Log+"\x00"+a.User, b.Log+"\x00"+b.User)
+	slices.SortFunc(r.Users, func(a, b UserRow) int {
+		return cmp.Or(byRequests(&a.Counts, &b.Counts), cmp.Compare(a.Log, b.Log), cmp.Compare(a.User, b.User))
 	})
-	slices.SortStableFunc(r.Clients, func(a, b ClientRow) int {
-		return byRequests(&a.Counts, &b.Counts, a.Log+"\x00"+a.Client, b.Log+"\x00"+b.Client)
+	slices.SortFunc(r.Clients, func(a, b ClientRow) int {
+		return cmp.Or(byRequests(&a.Counts, &b.Counts), cmp.Compare(a.Log, b.Log), cmp.Compare(a.Client, b.Client))
 	})
 	slices.SortStableFunc(r.FraudReports, func(a, b FraudReport) int { return a.Time.Compare(b.Time) })
 
@@ -125,9 +125,9 @@ func timePtr(t time.Time) *time.Time {
 	return &t
 }
 
-// byRequests orders rows by requests, then failures, then log and name: the busiest first.
-func byRequests(a, b *Counts, ka, kb string) int {
-	return cmp.Or(cmp.Compare(b.Requests, a.Requests), cmp.Compare(b.Failures, a.Failures), cmp.Compare(ka, kb))
+// byRequests orders rows by requests, then failures: the busiest first.
+func byRequests(a, b *Counts) int {
+	return cmp.Or(cmp.Compare(b.Requests, a.Requests), cmp.Compare(b.Failures, a.Failures))
 }
 
 // report is the row's counts as the report gives them.

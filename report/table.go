@@ -1,6 +1,9 @@
 package report
 
-import "time"
+import (
+	"hash/maphash"
+	"time"
+)
 
 // counts are what the users and clients tables count per row.
 type counts struct {
@@ -34,29 +37,43 @@ func (c *counts) addAll(o *counts) {
 // row is one user (or client) of one log: the name as first written, and its counts.
 type row struct {
 	name string
+	key  string // folded
 	counts
 }
 
 // table is the rows of one log, keyed by the folded name, up to max rows. What names beyond
 // it do is counted in overflow, so that the rows and the overflow add up to the totals.
+//
+// The index is keyed by a 64-bit hash of the folded name (a uint64 key costs less to look up
+// than a string key, whose bytes live elsewhere); the row's own key settles a collision: the
+// second name then goes to a small map of its own.
 type table struct {
 	max      int
-	index    map[string]int32
+	index    map[uint64]int32
+	collided map[string]int32
 	rows     []row
 	overflow counts
 	dropped  int64 // lookups that found no room (events of names without a row)
 	fold     []byte
+	seed     maphash.Seed
 }
 
 func newTable(max int) *table {
-	return &table{max: max, index: make(map[string]int32)}
+	return &table{max: max, index: make(map[uint64]int32), seed: maphash.MakeSeed()}
 }
 
 // get returns the counts of name, adding its row if there is room, else the overflow.
 func (t *table) get(name []byte) *counts {
 	t.fold = foldKey(t.fold[:0], name)
-	if i, ok := t.index[string(t.fold)]; ok {
+	h := maphash.Bytes(t.seed, t.fold)
+	i, ok := t.index[h]
+	if ok && t.rows[i].key == string(t.fold) {
 		return &t.rows[i].counts
+	}
+	if ok { // another name with the same hash
+		if j, ok := t.collided[string(t.fold)]; ok {
+			return &t.rows[j].counts
+		}
 	}
 	if len(t.rows) >= t.max {
 		t.dropped++
@@ -65,7 +82,15 @@ func (t *table) get(name []byte) *counts {
 	if len(name) > maxUserBytes {
 		name = name[:maxUserBytes]
 	}
-	t.index[string(t.fold)] = int32(len(t.rows))
-	t.rows = append(t.rows, row{name: string(name)})
-	return &t.rows[len(t.rows)-1].counts
+	j := int32(len(t.rows))
+	if ok {
+		if t.collided == nil {
+			t.collided = make(map[string]int32)
+		}
+		t.collided[string(t.fold)] = j
+	} else {
+		t.index[h] = j
+	}
+	t.rows = append(t.rows, row{name: string(name), key: string(t.fold)})
+	return &t.rows[j].counts
 }

@@ -25,29 +25,34 @@ const (
 	phoneDigits = 7
 )
 
-// byte classes of the template scanner.
+// Flags of a byte for the template scanner.
 const (
-	clOther uint8 = iota // blanks and punctuation: copied as they are
-	clWord               // letters, digits and the bytes that may be inside a name, an address, a path
-	clQuote              // ' and ": may open a quoted string
-	clSpace              // a blank
-	clHigh               // a byte of a multi-byte UTF-8 character: part of a word
+	fWord    uint8 = 1 << iota // may be inside a word: a name, a number, an address, a path
+	fDigit                     // 0-9
+	fSpecial                   // a word byte that makes a word worth a closer look: @ \ / : . [ ] % + # $ ~
+	fTrail                     // trailing punctuation: belongs to the sentence, not to the word
+	fQuote                     // ' or ": may open a quoted string
+	fSpace                     // a blank
 )
 
-var byteClass = func() (t [256]uint8) {
+var byteFlags = func() (t [256]uint8) {
 	for c := 'a'; c <= 'z'; c++ {
-		t[c], t[c-'a'+'A'] = clWord, clWord
+		t[c], t[c-'a'+'A'] = fWord, fWord
 	}
 	for c := '0'; c <= '9'; c++ {
-		t[c] = clWord
+		t[c] = fWord | fDigit
 	}
-	for _, c := range []byte(`._-@\:/[]%+#$~`) {
-		t[c] = clWord
+	t['-'], t['_'] = fWord, fWord
+	for _, c := range []byte(`@\/:.[]%+#$~`) {
+		t[c] = fWord | fSpecial
 	}
-	t['\''], t['"'] = clQuote, clQuote
-	t[' '], t['\t'] = clSpace, clSpace
+	for _, c := range []byte(`.:,-/\`) {
+		t[c] |= fTrail
+	}
+	t['\''], t['"'] = fQuote, fQuote
+	t[' '], t['\t'] = fSpace, fSpace
 	for c := 0x80; c < 0x100; c++ {
-		t[c] = clHigh
+		t[c] = fWord // a byte of a multi-byte UTF-8 character
 	}
 	return t
 }()
@@ -83,7 +88,9 @@ func (t *templater) Example(m []byte) string {
 	return string(scanTemplate(nil, m, true))
 }
 
-// scanTemplate appends the template (or, with example, the masked example) of m to dst.
+// scanTemplate appends the template (or, with example, the masked example) of m to dst. Most
+// words are letters only and are copied as they are; only a word with a digit or one of the
+// bytes of addresses and paths is looked at closely.
 func scanTemplate(dst, m []byte, example bool) []byte {
 	cut := len(m) > maxTemplateInput
 	if cut {
@@ -91,8 +98,37 @@ func scanTemplate(dst, m []byte, example bool) []byte {
 	}
 	for i := 0; i < len(m) && len(dst) < maxTemplateBytes; {
 		c := m[i]
-		switch byteClass[c] {
-		case clQuote:
+		f := byteFlags[c]
+		switch {
+		case f&fWord != 0:
+			// The word runs to j; without its trailing punctuation, to k.
+			j, k := i, i+1
+			var all, kept uint8
+			for ; j < len(m); j++ {
+				g := byteFlags[m[j]]
+				if g&fWord == 0 {
+					break
+				}
+				all |= g
+				if g&fTrail == 0 || j == i {
+					kept, k = all, j+1
+				}
+			}
+			switch {
+			case kept&(fDigit|fSpecial) == 0:
+				dst = append(dst, m[i:k]...)
+			case kept&^fTrail == fWord|fDigit && allDigits(m[i:k]):
+				if example && k-i < phoneDigits {
+					dst = append(dst, m[i:k]...)
+				} else {
+					dst = append(dst, phNumber...)
+				}
+			default:
+				dst = appendToken(dst, m[i:k], example)
+			}
+			dst = append(dst, m[k:j]...)
+			i = j
+		case f&fQuote != 0:
 			if i == 0 || !isAlnumByte(m[i-1]) {
 				if j := closingQuote(m, i); j > 0 {
 					dst = append(dst, c)
@@ -104,22 +140,9 @@ func scanTemplate(dst, m []byte, example bool) []byte {
 			}
 			dst = append(dst, c)
 			i++
-		case clWord, clHigh:
-			j := i + 1
-			for j < len(m) && (byteClass[m[j]] == clWord || byteClass[m[j]] == clHigh) {
-				j++
-			}
-			// Trailing punctuation belongs to the sentence, not to the word.
-			k := j
-			for k > i+1 && isTrailingPunct(m[k-1]) {
-				k--
-			}
-			dst = appendToken(dst, m[i:k], example)
-			dst = append(dst, m[k:j]...)
-			i = j
-		case clSpace:
+		case f&fSpace != 0:
 			dst = append(dst, ' ')
-			for i++; i < len(m) && byteClass[m[i]] == clSpace; i++ {
+			for i++; i < len(m) && byteFlags[m[i]]&fSpace != 0; i++ {
 			}
 		default:
 			if c < 0x20 || c == 0x7f {
@@ -137,14 +160,6 @@ func scanTemplate(dst, m []byte, example bool) []byte {
 		dst = append(dst, "…"...)
 	}
 	return dst
-}
-
-func isTrailingPunct(c byte) bool {
-	switch c {
-	case '.', ':', ',', '-', '/', '\\':
-		return true
-	}
-	return false
 }
 
 // closingQuote returns the index of the quote that closes the one at m[i]: the next same
@@ -397,21 +412,22 @@ func newTemplateSet(max int) *templateSet {
 // add counts one line of message m at t with the templater's scratch.
 func (s *templateSet) add(tp *templater, m []byte, t time.Time) {
 	tmpl := tp.Template(m)
-	if i, ok := s.index[string(tmpl)]; ok {
-		e := &s.entries[i]
-		e.count++
-		if t.Before(e.first) {
-			e.first = t
+	i, ok := s.index[string(tmpl)]
+	if !ok {
+		if len(s.entries) >= s.max {
+			s.other++
+			return
 		}
-		if t.After(e.last) {
-			e.last = t
-		}
-		return
+		i = len(s.entries)
+		s.index[string(tmpl)] = i
+		s.entries = append(s.entries, templateCount{template: string(tmpl), example: tp.Example(m), first: t, last: t})
 	}
-	if len(s.entries) >= s.max {
-		s.other++
-		return
+	e := &s.entries[i]
+	e.count++
+	if t.Before(e.first) {
+		e.first = t
 	}
-	s.index[string(tmpl)] = len(s.entries)
-	s.entries = append(s.entries, templateCount{template: string(tmpl), example: tp.Example(m), count: 1, first: t, last: t})
+	if t.After(e.last) {
+		e.last = t
+	}
 }

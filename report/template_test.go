@@ -1,0 +1,82 @@
+package report
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestTemplates: real and realistic messages, their template and their masked example.
+func TestTemplates(t *testing.T) {
+	for _, c := range []struct{ msg, template, example string }{
+		{"Service started", "Service started", "Service started"},
+		{"***** ERROR ***** Error determining the current master Multi-Factor Authentication Server",
+			"***** ERROR ***** Error determining the current master Multi-Factor Authentication Server",
+			"***** ERROR ***** Error determining the current master Multi-Factor Authentication Server"},
+		{`***** ERROR ***** Error sending email to NewUser@domain.com: Access to the path '\\FileShare\public\MFA-Instructions\MFA-Guide.pdf' is denied.`,
+			`***** ERROR ***** Error sending email to <email>: Access to the path '<str>' is denied.`,
+			`***** ERROR ***** Error sending email to <email>: Access to the path '<str>' is denied.`},
+		{"***** ERROR ***** RADIUS request from 10.0.0.5 could not be decoded: shared secret mismatch",
+			"***** ERROR ***** RADIUS request from <ip> could not be decoded: shared secret mismatch",
+			"***** ERROR ***** RADIUS request from 10.0.x.x could not be decoded: shared secret mismatch"},
+		{"Received RADIUS Access-Request from 10.20.1.11:51433 id=119",
+			"Received RADIUS Access-Request from <ip> id=<n>", "Received RADIUS Access-Request from 10.20.x.x id=119"},
+		{"Request 82a3db8d-3317-43f7-b203-6ba81cba93c9 sent to [2001:db8::7]:443",
+			"Request <guid> sent to <ip>", "Request 82a3db8d-3317-43f7-b203-6ba81cba93c9 sent to 2001:db8:x"},
+		{"Pfauth skipped for user CONTOSO\\alice from fe80::1", "Pfauth skipped for user <user> from <ip>",
+			"Pfauth skipped for user <user> from fe80::x"},
+		{`Calling ldapBind('CN=svc-mfa,OU=Service,DC=contoso,DC=com')`, `Calling ldapBind('<str>')`, `Calling ldapBind('<str>')`},
+		{`User "CONTOSO\admin" did "something"`, `User "<str>" did "<str>"`, `User "<str>" did "<str>"`},
+		{"Can't reach https://portal.contoso.com/owa/ (timeout 30s)", "Can't reach <path>/ (timeout <n>s)", "Can't reach <path>/ (timeout 30s)"},
+		{"Calling +15551234567 at 08:01:02.123", "Calling +<n> at <n>:<n>:<n>.<n>", "Calling +<n> at 08:01:02.123"},
+		{"Phone 5551234567 unreachable, cache 0x1F3A, token a3f9e2c1d4", "Phone <n> unreachable, cache <hex>, token <hex>",
+			"Phone <n> unreachable, cache 0x1F3A, token a3f9e2c1d4"},
+		// An unquoted path with blanks is cut at them: each piece is still masked.
+		{"Loading C:\\Program Files\\Multi-Factor Authentication Server\\Pfsvc.exe.config",
+			"Loading <path> <user> Authentication <user>", "Loading <path> <user> Authentication <user>"},
+		{"tab\there  and\x1b[31mred", "tab here and?[<n>mred", "tab here and?[31mred"},
+		{"version 8.1.2.1 of pfsvc2", "version <ip> of pfsvc<n>", "version 8.1.x.x of pfsvc2"},
+	} {
+		var tp templater
+		if got := string(tp.Template([]byte(c.msg))); got != c.template {
+			t.Errorf("template of %q:\n got %q\nwant %q", c.msg, got, c.template)
+		}
+		if got := tp.Example([]byte(c.msg)); got != c.example {
+			t.Errorf("example of %q:\n got %q\nwant %q", c.msg, got, c.example)
+		}
+	}
+}
+
+// TestTemplateIsBounded: a long message gives a template of at most maxTemplateBytes (and an
+// ellipsis), and the set of templates stops at its cap and counts the rest.
+func TestTemplateIsBounded(t *testing.T) {
+	var tp templater
+	long := strings.Repeat("word ", 1000)
+	if got := tp.Template([]byte(long)); len(got) > maxTemplateBytes+len("…") || !strings.HasSuffix(string(got), "…") {
+		t.Errorf("template of a long message: %d bytes", len(got))
+	}
+	s := newTemplateSet(3)
+	for i, m := range []string{"a", "b", "c", "d", "e", "a", "a"} {
+		s.add(&tp, []byte(m), time.Unix(int64(i), 0))
+	}
+	list := s.list(true)
+	if len(list) != 3 || list[0].Template != "a" || list[0].Count != 3 || s.other != 2 ||
+		!list[0].FirstSeen.Equal(time.Unix(0, 0)) || !list[0].LastSeen.Equal(time.Unix(6, 0)) {
+		t.Errorf("%+v, other %d", list, s.other)
+	}
+}
+
+// BenchmarkTemplate is the cost of templating one message the parser did not recognise.
+func BenchmarkTemplate(b *testing.B) {
+	msgs := [][]byte{
+		[]byte("Received RADIUS Access-Request from 10.20.1.11:51433 id=119"),
+		[]byte("Sending RADIUS Access-Accept to 172.16.8.20:60123 id=56"),
+		[]byte("Sending authentication request to the Azure MFA service"),
+		[]byte("Client attributes: NAS-Identifier=vpn01|NAS-Port-Type=Virtual|Service-Type=Login"),
+	}
+	var tp templater
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		tp.Template(msgs[i%len(msgs)])
+	}
+}
