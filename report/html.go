@@ -165,7 +165,8 @@ func newTimelineChart(tl *Timeline) *timelineChart {
 	for _, p := range tl.Points {
 		peak = max(peak, p.Requests, p.Duplicates)
 	}
-	scale := niceCeil(float64(max(peak, 1)))
+	tickStep := niceStep(float64(max(peak, 1)) / 4)
+	scale := tickStep * math.Ceil(float64(max(peak, 1))/tickStep)
 	n := float64(len(tl.Points))
 	slot := c.PlotW / n
 	barW := math.Max(slot*0.8, 1)
@@ -188,21 +189,29 @@ func newTimelineChart(tl *Timeline) *timelineChart {
 		line = fmt.Appendf(line, "%.1f,%.1f ", x+barW/2, y(p.Duplicates))
 	}
 	c.Duplicates = string(line)
-	for i := 0; i <= 4; i++ {
-		v := scale * float64(i) / 4
+	for v := 0.0; v <= scale; v += tickStep {
 		c.YTicks = append(c.YTicks, tick{c.Top + c.PlotH - v/scale*c.PlotH, strconv.FormatFloat(v, 'f', -1, 64)})
 	}
-	every := max(1, len(tl.Points)/6)
+	// A label every 120 pixels at most; days and longer steps need no time of day.
+	layout := "2006-01-02 15:04"
+	if tl.StepSeconds >= 86400 {
+		layout = "2006-01-02"
+	}
+	every := max(1, int(math.Ceil(n*120/c.PlotW)))
 	for i := 0; i < len(tl.Points); i += every {
-		c.XTicks = append(c.XTicks, tick{c.Left + float64(i)*slot + slot/2, tl.Points[i].Start.UTC().Format("2006-01-02 15:04")})
+		c.XTicks = append(c.XTicks, tick{c.Left + float64(i)*slot + slot/2, tl.Points[i].Start.UTC().Format(layout)})
 	}
 	return c
 }
 
-// niceCeil is the smallest of 1, 2, 2.5, 5 times a power of ten that is at least v.
-func niceCeil(v float64) float64 {
+// niceStep is the smallest of 1, 2 and 5 times a power of ten (at least 1) that is at least v:
+// the step between the labels of a count axis.
+func niceStep(v float64) float64 {
+	if v <= 1 {
+		return 1
+	}
 	p := math.Pow(10, math.Floor(math.Log10(v)))
-	for _, m := range []float64{1, 2, 2.5, 5, 10} {
+	for _, m := range []float64{1, 2, 5, 10} {
 		if m*p >= v {
 			return m * p
 		}

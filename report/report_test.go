@@ -332,7 +332,7 @@ func TestTimelineMatchesGenerator(t *testing.T) {
 			want[k] = p
 		}
 	}
-	if n := len(r.Timeline.Points); n < 10 || n > targetPoints {
+	if n := len(r.Timeline.Points); n < 10 || n > targetPoints+1 {
 		t.Errorf("%d points of %s", n, step)
 	}
 	for _, p := range r.Timeline.Points {

@@ -110,7 +110,7 @@ func (tl *timeline) coarsen(s int) {
 func chooseStep(from, to time.Time, min int) int {
 	span := to.Sub(from)
 	for s := min; s < len(steps); s++ {
-		if span <= 0 || float64(span)/float64(steps[s]) < targetPoints {
+		if span <= 0 || float64(span)/float64(steps[s]) <= targetPoints {
 			return s
 		}
 	}

@@ -10,6 +10,8 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"slices"
+	"strings"
 	"syscall"
 
 	"github.com/alecthomas/kingpin/v2"
@@ -71,7 +73,7 @@ func newReportApp(o *options, r *reportOptions) *kingpin.Application {
 	app.Flag("max-rows", "Cap on the rows of the users and of the clients table, per log; what further names do is counted in the totals and said.").
 		Default(fmt.Sprint(report.DefaultMaxRows)).IntVar(&r.maxRows)
 	app.Flag("format", "Output format: text (for a console), json (every table, documented in docs/report.md), csv (the users table) or html (one self-contained page with charts).").
-		Default("text").EnumVar(&r.format, report.Formats...)
+		Default("text").StringVar(&r.format)
 	app.Flag("output", "File to write the report to (default: standard output).").PreAction(func(*kingpin.ParseContext) error {
 		r.outputFlagSet = true
 		return nil
@@ -181,6 +183,9 @@ func (r *reportOptions) reportConfig(o *options) (report.Options, error) {
 	}
 	if opts.Since.Set && opts.Until.Set && !opts.Since.Relative() && !opts.Until.Relative() && !opts.Since.Time.Before(opts.Until.Time) {
 		return opts, fmt.Errorf("--since %s is not before --until %s", r.since, r.until)
+	}
+	if !slices.Contains(report.Formats, r.format) {
+		return opts, fmt.Errorf("--format %q: one of %s", r.format, strings.Join(report.Formats, ", "))
 	}
 	if r.top < 0 {
 		return opts, fmt.Errorf("--top must be 0 (every row) or more, not %d", r.top)

@@ -1,0 +1,255 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
+
+	"github.com/azuremfa/azuremfa_exporter/loggen"
+	"github.com/azuremfa/azuremfa_exporter/report"
+)
+
+// runArgs runs the command with args and returns its exit code, stdout and stderr.
+func runArgs(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), args, &stdout, &stderr)
+	return code, stdout.String(), stderr.String()
+}
+
+// TestReportDispatch: `report` as the first argument runs the report with its own help and
+// flags; anything else is the exporter, whose help and errors are as they were.
+func TestReportDispatch(t *testing.T) {
+	code, out, _ := runArgs(t, "report", "--help")
+	if code != 0 || !strings.Contains(out, "--since") || !strings.Contains(out, "--anonymize") ||
+		!strings.Contains(out, "azuremfa_exporter report") || strings.Contains(out, "--web.listen-address") {
+		t.Errorf("report --help: exit %d\n%s", code, out)
+	}
+	code, out, _ = runArgs(t, "--help")
+	if code != 0 || strings.Contains(out, "--since") || !strings.Contains(out, "--web.listen-address") ||
+		!strings.Contains(out, "azuremfa_exporter report --help") {
+		t.Errorf("--help: exit %d\n%s", code, out)
+	}
+	// The exporter's flags are not the report's, and the other way round.
+	if code, _, errOut := runArgs(t, "report", "--one-shot", "--mfa.log-dir=../../testdata/sample"); code != 2 || !strings.Contains(errOut, "one-shot") {
+		t.Errorf("report --one-shot: exit %d: %s", code, errOut)
+	}
+	if code, _, errOut := runArgs(t, "--since=1h", "--one-shot", "--mfa.log-dir=../../testdata/sample"); code != 2 || !strings.Contains(errOut, "since") {
+		t.Errorf("--since without report: exit %d: %s", code, errOut)
+	}
+}
+
+// TestReportOfTheSample is the documentation's first command.
+func TestReportOfTheSample(t *testing.T) {
+	code, out, errOut := runArgs(t, "report", "--mfa.log-dir=../../testdata/sample")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{"== Coverage ==", "== Summary ==", "== Users ==", "== Clients ==", "== Timeline ==",
+		`CONTOSO\carol`, "Service started", "Error determining the current", "Fraud Reported"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the report lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// TestReportBadInput: a clear message and exit code 2 for what the caller got wrong.
+func TestReportBadInput(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct {
+		args []string
+		says string
+	}{
+		{[]string{"--mfa.log-dir=" + filepath.Join(dir, "nowhere")}, "--mfa.log-dir"},
+		{[]string{"--mfa.log-dir=" + dir}, "none of the log files exists"},
+		{[]string{"--mfa.radius-log=" + filepath.Join(dir, "x.log")}, "does not exist"},
+		{[]string{"--mfa.log-dir=../../testdata/sample", "--since=2026-11-23T10:00:00Z", "--until=2026-11-23T09:00:00Z"}, "is not before"},
+		{[]string{"--mfa.log-dir=../../testdata/sample", "--since=1h", "--until=2h"}, "is not before"},
+		{[]string{"--mfa.log-dir=../../testdata/sample", "--since=yesterday"}, "--since"},
+		{[]string{"--mfa.log-dir=../../testdata/sample", "--format=pdf"}, "format"},
+		{[]string{"--mfa.log-dir=../../testdata/sample", "--top=-1"}, "--top"},
+		{[]string{"--mfa.log-dir=../../testdata/sample", "--max-rows=0"}, "--max-rows"},
+		{[]string{"--mfa.log-dir=../../testdata/sample", "--output=" + filepath.Join(dir, "no", "such", "r.html")}, "--output"},
+		{[]string{"--mfa.log-dir=../../testdata/sample", "--output="}, "--output"},
+		{[]string{"--mfa.log-dir=../../testdata/sample", "--anonymize.key=k"}, "--anonymize"},
+		{[]string{"--mfa.log-dir=../../testdata/sample", "--duplicate.window=0s"}, "--duplicate.window"},
+		{[]string{}, "no log file configured"},
+	} {
+		code, out, errOut := runArgs(t, append([]string{"report"}, c.args...)...)
+		if code != 2 || !strings.Contains(errOut, c.says) || out != "" {
+			t.Errorf("%q: exit %d, stdout %q, stderr %q; want 2 and %q", c.args, code, out, errOut, c.says)
+		}
+	}
+}
+
+// TestReportOutputFile: --output writes the report to a file and nothing to stdout.
+func TestReportOutputFile(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "report.html")
+	code, out, errOut := runArgs(t, "report", "--mfa.log-dir=../../testdata/sample", "--format=html", "--output="+p)
+	b, err := os.ReadFile(p)
+	if code != 0 || out != "" || err != nil || !bytes.HasPrefix(b, []byte("<!DOCTYPE html>")) {
+		t.Fatalf("exit %d, stdout %q, stderr %q, file %v %.40q", code, out, errOut, err, b)
+	}
+}
+
+// TestReportEqualsOneShot: on generated logs, every total of the report equals what
+// --one-shot prints for the same files and flags, and the users add up to the totals.
+func TestReportEqualsOneShot(t *testing.T) {
+	dir := t.TempDir()
+	var args []string
+	for _, k := range loggen.Kinds {
+		p := filepath.Join(dir, string(k)+".log")
+		f, err := os.Create(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := loggen.Generate(f, loggen.Config{Seed: 21, Lines: 30000, Kind: k, Malformed: 0.002, CRLF: k == loggen.KindIIS}); err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
+		flagName := map[loggen.Kind]string{loggen.KindRadius: "radius", loggen.KindIIS: "iis", loggen.KindService: "service", loggen.KindSyslog: "syslog"}[k]
+		args = append(args, "--mfa."+flagName+"-log="+p)
+	}
+	args = append(args, "--auth.timeout=4m", "--duplicate.window=20s")
+
+	code, prom, errOut := runArgs(t, append([]string{"--one-shot", "--log.level=error"}, args...)...)
+	if code != 0 {
+		t.Fatalf("one-shot: exit %d: %s", code, errOut)
+	}
+	parser := expfmt.NewTextParser(model.UTF8Validation)
+	families, err := parser.TextToMetricFamilies(strings.NewReader(prom))
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, js, errOut := runArgs(t, append([]string{"report", "--format=json"}, args...)...)
+	if code != 0 {
+		t.Fatalf("report: exit %d: %s", code, errOut)
+	}
+	var r report.Report
+	if err := json.Unmarshal([]byte(js), &r); err != nil {
+		t.Fatal(err)
+	}
+
+	// metric sums the samples of a family whose labels include want.
+	metric := func(name string, want map[string]string) float64 {
+		mf := families[name]
+		if mf == nil {
+			return 0
+		}
+		var sum float64
+		for _, m := range mf.GetMetric() {
+			if !hasLabels(m, want) {
+				continue
+			}
+			switch {
+			case m.Counter != nil:
+				sum += m.Counter.GetValue()
+			case m.Gauge != nil:
+				sum += m.Gauge.GetValue()
+			case m.Histogram != nil:
+				sum += float64(m.Histogram.GetSampleCount())
+			}
+		}
+		return sum
+	}
+	checks := 0
+	eq := func(what string, got int64, name string, labels map[string]string) {
+		t.Helper()
+		checks++
+		if want := metric(name, labels); float64(got) != want {
+			t.Errorf("%s: report %d, --one-shot %v (%s %v)", what, got, want, name, labels)
+		}
+	}
+	for _, log := range r.Logs {
+		l := map[string]string{"log": log}
+		with := func(k, v string) map[string]string { return map[string]string{"log": log, k: v} }
+		c, s := r.Coverage[log], r.Summary[log]
+		eq(log+" lines", c.Lines, "azuremfa_exporter_log_lines_total", l)
+		eq(log+" malformed", c.Malformed, "azuremfa_exporter_log_malformed_lines_total", l)
+		eq(log+" entries", c.Entries, "azuremfa_log_entries_total", l)
+		for lv, n := range c.Levels {
+			eq(log+" level "+lv, n, "azuremfa_log_entries_total", with("level", lv))
+		}
+		eq(log+" requests", s.Requests, "azuremfa_auth_requests_total", l)
+		eq(log+" abandoned", s.Abandoned, "azuremfa_auth_abandoned_total", l)
+		eq(log+" cache hits", s.CacheHits, "azuremfa_cache_hits_total", l)
+		eq(log+" in flight", s.InFlight, "azuremfa_auth_in_flight", l)
+		eq(log+" not performed", s.NotPerformed, "azuremfa_auth_not_performed_total", l)
+		for h, n := range s.Duplicates {
+			eq(log+" duplicates "+h, n, "azuremfa_duplicate_requests_total", with("handling", h))
+		}
+		for res, n := range s.Results {
+			eq(log+" results "+res, n, "azuremfa_auth_results_total", with("result", res))
+		}
+		for m, n := range s.Prompts {
+			eq(log+" prompts "+m, n, "azuremfa_prompts_total", with("method", m))
+		}
+		for res, n := range s.PrimaryAuth {
+			eq(log+" primary "+res, n, "azuremfa_primary_auth_total", with("result", res))
+		}
+		for a, n := range s.AdminChanges {
+			eq(log+" admin "+a, n, "azuremfa_admin_changes_total", with("action", a))
+		}
+		for _, code := range s.Codes {
+			label := "unknown"
+			if code.Code != nil {
+				label = strconv.Itoa(*code.Code)
+			}
+			eq(log+" code "+label+" "+code.Result, code.Count, "azuremfa_auth_results_total",
+				map[string]string{"log": log, "code": label, "method": code.Method, "result": code.Result})
+		}
+		for _, o := range s.OATH {
+			eq(log+" oath "+strconv.Itoa(*o.Code), o.Count, "azuremfa_oath_validations_total", with("code", strconv.Itoa(*o.Code)))
+		}
+		for _, a := range s.AnswerTimes {
+			eq(log+" answers "+a.Method, a.Count, "azuremfa_auth_duration_seconds", with("method", a.Method))
+			var sum float64
+			for _, m := range families["azuremfa_auth_duration_seconds"].GetMetric() {
+				if hasLabels(m, with("method", a.Method)) {
+					sum += m.Histogram.GetSampleSum()
+				}
+			}
+			if math.Abs(sum-a.SumSeconds) > 1e-6*math.Max(1, sum) {
+				t.Errorf("%s %s: answer times sum to %v s, --one-shot %v s", log, a.Method, a.SumSeconds, sum)
+			}
+		}
+		// The users of the log add up to its totals.
+		var req, dup, fail, aband, np int64
+		for _, u := range r.Users {
+			if u.Log == log {
+				req, dup, fail, aband, np = req+u.Requests, dup+u.Duplicates, fail+u.Failures, aband+u.Abandoned, np+u.NotPerformed
+			}
+		}
+		eq(log+" users' requests", req, "azuremfa_auth_requests_total", l)
+		eq(log+" users' duplicates", dup, "azuremfa_duplicate_requests_total", l)
+		eq(log+" users' failures", fail, "azuremfa_auth_results_total", with("result", "failure"))
+		eq(log+" users' abandoned", aband, "azuremfa_auth_abandoned_total", l)
+		eq(log+" users' not performed", np, "azuremfa_auth_not_performed_total", l)
+	}
+	if checks < 200 {
+		t.Errorf("only %d comparisons", checks)
+	}
+}
+
+func hasLabels(m *dto.Metric, want map[string]string) bool {
+	n := 0
+	for _, lp := range m.GetLabel() {
+		if v, ok := want[lp.GetName()]; ok {
+			if v != lp.GetValue() {
+				return false
+			}
+			n++
+		}
+	}
+	return n == len(want)
+}
