@@ -151,7 +151,7 @@ const (
 // binary one (NUL bytes in a file that is not UTF-16, or a UTF-16 big-endian byte order mark,
 // which the follower does not decode). It also says whether the file ends with a line end.
 func sniffFile(path string) (enc string, unit int, endsWithNewline bool, status, reason string) {
-	f, err := os.Open(path)
+	f, err := openShared(path)
 	if err != nil {
 		return "", 1, false, StatusUnreadable, err.Error()
 	}

@@ -372,3 +372,24 @@ func TestRowCapsAddUp(t *testing.T) {
 		t.Errorf("the text report does not say the table is full: %v", err)
 	}
 }
+
+// TestPermissionDenied: a log that cannot be opened is listed as unreadable, with the
+// system's reason, and the other logs are reported. (Root opens anything: skipped as root.)
+func TestPermissionDenied(t *testing.T) {
+	if os.Geteuid() == 0 {
+		t.Skip("root can read a file without permissions; the folder case of TestBadInput covers the path")
+	}
+	dir := t.TempDir()
+	radius := filepath.Join(dir, "MultiFactorAuthRadiusSvc.log")
+	writeFile(t, radius, []byte("2026-11-23T09:00:00.000000Z|0|1|1|pfrad|Calling pfAuthUser('a', '', 1)\n"))
+	service := filepath.Join(dir, "MultiFactorAuthSvc.log")
+	writeFile(t, service, []byte("2026-11-23T09:00:00.000000Z|i|1|1|pfsvc|Service started\n"))
+	if err := os.Chmod(service, 0); err != nil {
+		t.Fatal(err)
+	}
+	r := build(t, Options{Logs: []Log{{Name: "radius", Path: radius}, {Name: "service", Path: service}}})
+	f := r.Coverage["service"].Files[0]
+	if f.Status != StatusUnreadable || !strings.Contains(f.Reason, "permission denied") || r.Summary["radius"].Requests != 1 {
+		t.Errorf("%+v; radius requests %d", f, r.Summary["radius"].Requests)
+	}
+}

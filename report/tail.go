@@ -3,7 +3,6 @@ package report
 import (
 	"bytes"
 	"io"
-	"os"
 	"time"
 
 	"golang.org/x/text/encoding/unicode"
@@ -45,7 +44,7 @@ func lastEntryOf(path string, opts *Options) (time.Time, bool) {
 	if status != StatusRead {
 		return time.Time{}, false
 	}
-	f, err := os.Open(path)
+	f, err := openShared(path)
 	if err != nil {
 		return time.Time{}, false
 	}
