@@ -38,20 +38,23 @@ func assemble(runs []*logRun, opts *Options, cfg *sinkConfig) *Report {
 		r.Logs = append(r.Logs, run.log.Name)
 		r.Coverage[s.name] = s.coverage(run.out)
 		r.Summary[s.name] = s.summary()
-		for _, rw := range s.users.rows {
+		r.Users = slices.Grow(r.Users, int(s.users.n))
+		times := make([]time.Time, 0, 2*(s.users.n+s.clients.n)) // the rows' first and last seen
+		s.users.each(func(rw *row) {
 			name := rw.name
 			if opts.Anonymizer != nil {
 				name = opts.Anonymizer.User(name)
 			}
-			r.Users = append(r.Users, UserRow{Log: s.name, User: name, Counts: rw.report()})
-		}
-		for _, rw := range s.clients.rows {
+			r.Users = append(r.Users, UserRow{Log: s.name, User: name, Counts: rw.report(&times)})
+		})
+		r.Clients = slices.Grow(r.Clients, int(s.clients.n))
+		s.clients.each(func(rw *row) {
 			name := rw.name
 			if opts.Anonymizer != nil {
 				name = opts.Anonymizer.Client(name)
 			}
-			r.Clients = append(r.Clients, ClientRow{Log: s.name, Client: name, Counts: rw.report()})
-		}
+			r.Clients = append(r.Clients, ClientRow{Log: s.name, Client: name, Counts: rw.report(&times)})
+		})
 		if b := beyond(s.users); b != nil {
 			if r.UsersBeyondCap == nil {
 				r.UsersBeyondCap = map[string]*Beyond{}
@@ -130,8 +133,9 @@ func byRequests(a, b *Counts) int {
 	return cmp.Or(cmp.Compare(b.Requests, a.Requests), cmp.Compare(b.Failures, a.Failures))
 }
 
-// report is the row's counts as the report gives them.
-func (rw *row) report() Counts {
+// report is the row's counts as the report gives them; its times are appended to times, whose
+// capacity must suffice (so that the pointers into it stay valid).
+func (rw *row) report(times *[]time.Time) Counts {
 	c := Counts{
 		Requests:      rw.requests,
 		Duplicates:    rw.duplicates,
@@ -142,7 +146,9 @@ func (rw *row) report() Counts {
 		NotPerformed:  rw.notPerformed,
 	}
 	if !rw.first.IsZero() {
-		c.FirstSeen, c.LastSeen = timePtr(rw.first), timePtr(rw.last)
+		*times = append(*times, rw.first.UTC(), rw.last.UTC())
+		n := len(*times)
+		c.FirstSeen, c.LastSeen = &(*times)[n-2], &(*times)[n-1]
 	}
 	return c
 }

@@ -99,7 +99,6 @@ type Options struct {
 	Top int
 	// Anonymizer, when set, replaces user names and client addresses by pseudonyms.
 	Anonymizer *Anonymizer
-	Logger     *slog.Logger
 	// maxDurations caps the answer times kept per series (0: defaultMaxDurations); for tests.
 	maxDurations int
 }
@@ -129,9 +128,6 @@ type logRun struct {
 func Build(ctx context.Context, opts Options) (*Report, error) {
 	if len(opts.Logs) == 0 {
 		return nil, inputErrorf("no log file configured")
-	}
-	if opts.Logger == nil {
-		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	if opts.MaxRows <= 0 {
 		opts.MaxRows = DefaultMaxRows

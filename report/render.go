@@ -1,10 +1,12 @@
 package report
 
 import (
+	"bufio"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -29,11 +31,56 @@ func Write(w io.Writer, r *Report, format string) error {
 	return fmt.Errorf("unknown format %q (one of %s)", format, strings.Join(Formats, ", "))
 }
 
-// WriteJSON writes the report as one indented JSON object.
+// WriteJSON writes the report as one indented JSON object, the bytes json.Encoder would
+// write with an indent of two blanks. The long lists (users, clients, fraud reports) are
+// written element by element rather than built whole in memory first.
 func (r *Report) WriteJSON(w io.Writer) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(r)
+	bw := bufio.NewWriterSize(w, 64<<10)
+	bw.WriteString("{")
+	v := reflect.ValueOf(r).Elem()
+	first := true
+	for i := 0; i < v.NumField(); i++ {
+		f := v.Type().Field(i)
+		name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "-" || !f.IsExported() {
+			continue
+		}
+		fv := v.Field(i)
+		if opts == "omitempty" && fv.IsZero() || opts == "omitempty" && (fv.Kind() == reflect.Map || fv.Kind() == reflect.Slice) && fv.Len() == 0 {
+			continue
+		}
+		if !first {
+			bw.WriteString(",")
+		}
+		first = false
+		bw.WriteString("\n  ")
+		key, _ := json.Marshal(name)
+		bw.Write(key)
+		bw.WriteString(": ")
+		if fv.Kind() == reflect.Slice && fv.Len() > 0 {
+			bw.WriteString("[")
+			for j := 0; j < fv.Len(); j++ {
+				if j > 0 {
+					bw.WriteString(",")
+				}
+				b, err := json.MarshalIndent(fv.Index(j).Interface(), "    ", "  ")
+				if err != nil {
+					return err
+				}
+				bw.WriteString("\n    ")
+				bw.Write(b)
+			}
+			bw.WriteString("\n  ]")
+			continue
+		}
+		b, err := json.MarshalIndent(fv.Interface(), "  ", "  ")
+		if err != nil {
+			return err
+		}
+		bw.Write(b)
+	}
+	bw.WriteString("\n}\n")
+	return bw.Flush()
 }
 
 // csvHeader is the users table's columns in CSV.

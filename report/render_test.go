@@ -53,7 +53,7 @@ func TestGoldenSample(t *testing.T) {
 }
 
 // TestSampleNumbers checks the numbers of the sample logs that the documentation quotes, from
-// the lines themselves: the seed's RADIUS lines and the hand-written ones around them.
+// the lines themselves: the public RADIUS lines and the hand-written ones around them.
 func TestSampleNumbers(t *testing.T) {
 	r := sampleReport(t, sampleOptions())
 	radius := r.Summary["radius"]
@@ -291,5 +291,27 @@ func TestTimelineSteps(t *testing.T) {
 	}
 	if sum != int64(n) || len(points) > targetPoints+1 {
 		t.Errorf("%d points adding up to %d, want %d", len(points), sum, n)
+	}
+}
+
+// TestJSONIsWhatEncoderWrites: the streamed JSON is byte for byte what json.Encoder writes
+// with an indent of two blanks, on a report with every list and map filled, and on an empty one.
+func TestJSONIsWhatEncoderWrites(t *testing.T) {
+	g := generate(t, 20000, 0.001)
+	opts := g.options()
+	opts.MaxRows = 50
+	for name, r := range map[string]*Report{"generated": build(t, opts), "empty": {}} {
+		var got, want bytes.Buffer
+		if err := r.WriteJSON(&got); err != nil {
+			t.Fatal(err)
+		}
+		enc := json.NewEncoder(&want)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(r); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got.Bytes(), want.Bytes()) {
+			t.Errorf("%s: the streamed JSON differs from json.Encoder's (%d and %d bytes)", name, got.Len(), want.Len())
+		}
 	}
 }

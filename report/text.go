@@ -378,8 +378,9 @@ func (r *Report) WriteText(out io.Writer) error {
 
 	// Users.
 	heading("Users")
-	fmt.Fprintf(w, "%d users over %d logs (names that differ only in case are one user); top %s by requests.\n",
+	fmt.Fprintf(w, "%d users over %d logs (names that differ only in case are one user); top %s by requests (reqs).\n",
 		len(r.Users), len(r.Logs), topText(top))
+	fmt.Fprintln(w, "dups: duplicate requests; twice: those that prompted again; aband: abandoned; n/p: not performed.")
 	r.beyondText(w, r.UsersBeyondCap, "users")
 	userTable := func(rows []UserRow) {
 		t := &textTable{cols: userColumns("user")}
@@ -448,7 +449,7 @@ func (r *Report) WriteText(out io.Writer) error {
 }
 
 func userColumns(name string) []column {
-	return []column{{head: "log"}, {head: name, flex: true, max: 32}, {head: "requests", right: true},
+	return []column{{head: "log"}, {head: name, flex: true, max: 40}, {head: "reqs", right: true},
 		{head: "dups", right: true}, {head: "twice", right: true}, {head: "fail", right: true},
 		{head: "fraud", right: true}, {head: "aband", right: true}, {head: "n/p", right: true},
 		{head: "first seen"}, {head: "last seen"}}

@@ -15,8 +15,6 @@ import (
 	"syscall"
 
 	"github.com/alecthomas/kingpin/v2"
-	"github.com/prometheus/common/promslog"
-	"github.com/prometheus/common/promslog/flag"
 	"github.com/prometheus/common/version"
 
 	"github.com/azuremfa/azuremfa_exporter/exporter"
@@ -35,7 +33,6 @@ type reportOptions struct {
 	output        string
 	anonymize     bool
 	anonymizeKey  string
-	logConfig     *promslog.Config
 	outputFlagSet bool
 }
 
@@ -82,8 +79,6 @@ func newReportApp(o *options, r *reportOptions) *kingpin.Application {
 		BoolVar(&r.anonymize)
 	app.Flag("anonymize.key", "Key of the pseudonyms: the same key gives the same pseudonyms in every report (default: a random key per run).").
 		StringVar(&r.anonymizeKey)
-	r.logConfig = &promslog.Config{}
-	flag.AddFlags(app, r.logConfig)
 	app.Version(version.Print(exporterName))
 	app.HelpFlag.Short('h')
 	return app
@@ -113,8 +108,6 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if err != nil {
 		return fail(2, "%v", err)
 	}
-	opts.Logger = promslog.New(&promslog.Config{Level: r.logConfig.Level, Format: r.logConfig.Format, Writer: stderr})
-
 	// The output is created before the logs are read, so that a path that cannot be written
 	// fails at once rather than after minutes of reading.
 	out := stdout
