@@ -6,7 +6,7 @@ import "time"
 // a documented interface (docs/report.md): fields are added, never renamed or removed.
 // Counts are integers; times are RFC 3339 in UTC; maps are keyed by log name.
 type Report struct {
-	// Logs are the configured logs, in the order radius, iis, service, syslog.
+	// Logs are the configured logs, in the order radius, iis, service, syslog, adsync.
 	Logs       []string `json:"logs"`
 	Range      Range    `json:"range"`
 	Anonymized bool     `json:"anonymized"`

@@ -25,8 +25,16 @@ import (
 // reportCommand is the first argument that selects the report instead of the exporter.
 const reportCommand = "report"
 
+// adsyncLog is the directory sync service's log, which the report reads for its errors (the
+// exporter does not follow it: it holds no authentication).
+const adsyncLog = "adsync"
+
+// adsyncFile is its name inside --mfa.log-dir.
+const adsyncFile = "MultiFactorAuthAdSyncSvc.log"
+
 // reportOptions are the report's own flags; the log flags are in options, as the exporter's.
 type reportOptions struct {
+	adsyncLog     string
 	since, until  string
 	top, maxRows  int
 	format        string
@@ -54,6 +62,8 @@ func newReportApp(o *options, r *reportOptions) *kingpin.Application {
 	app.Flag("mfa.iis-log", "Path of MultiFactorAuthIisNm.log (overrides --mfa.log-dir for this log).").StringVar(&o.iisLog)
 	app.Flag("mfa.service-log", "Path of MultiFactorAuthSvc.log (overrides --mfa.log-dir for this log).").StringVar(&o.serviceLog)
 	app.Flag("mfa.syslog-log", "Path of a syslog file holding MFA Server's messages (Linux collectors).").StringVar(&o.syslogLog)
+	app.Flag("mfa.adsync-log", "Path of "+adsyncFile+", the directory sync service's log, read for its errors (default: the one in --mfa.log-dir, when it exists).").
+		StringVar(&r.adsyncLog)
 	app.Flag("tail.max-line-bytes", "Longer lines are skipped and counted as malformed.").Default("1048576").IntVar(&o.maxLineBytes)
 	app.Flag("duplicate.window", "A request for a user who made one less than this much log time earlier is a duplicate.").
 		Default("30s").DurationVar(&o.duplicateWindow)
@@ -157,8 +167,8 @@ func (r *reportOptions) reportConfig(o *options) (report.Options, error) {
 		}
 	}
 	logs := o.logFiles()
-	if len(logs) == 0 {
-		return opts, errors.New("no log file configured: set --mfa.log-dir or one of --mfa.radius-log, --mfa.iis-log, --mfa.service-log, --mfa.syslog-log")
+	if len(logs) == 0 && r.adsyncLog == "" {
+		return opts, errors.New("no log file configured: set --mfa.log-dir or one of --mfa.radius-log, --mfa.iis-log, --mfa.service-log, --mfa.syslog-log, --mfa.adsync-log")
 	}
 	explicit := map[string]bool{
 		exporter.LogRadius: o.radiusLog != "", exporter.LogIIS: o.iisLog != "",
@@ -166,6 +176,15 @@ func (r *reportOptions) reportConfig(o *options) (report.Options, error) {
 	}
 	for _, l := range logs {
 		opts.Logs = append(opts.Logs, report.Log{Name: l.Name, Path: l.Path, Optional: !explicit[l.Name]})
+	}
+	switch {
+	case r.adsyncLog != "":
+		opts.Logs = append(opts.Logs, report.Log{Name: adsyncLog, Path: r.adsyncLog})
+	case o.logDir != "":
+		// Read only when the folder has it: most reports are about authentications.
+		if p := filepath.Join(o.logDir, adsyncFile); fileExists(p) {
+			opts.Logs = append(opts.Logs, report.Log{Name: adsyncLog, Path: p, Optional: true})
+		}
 	}
 	var err error
 	if opts.Since, err = report.ParseBound(r.since); err != nil {
@@ -231,4 +250,9 @@ func (r *reportOptions) reportConfig(o *options) (report.Options, error) {
 	opts.MaxRows = r.maxRows
 	opts.Top = r.top
 	return opts, nil
+}
+
+func fileExists(path string) bool {
+	st, err := os.Stat(path)
+	return err == nil && !st.IsDir()
 }

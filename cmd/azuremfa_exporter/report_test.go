@@ -253,3 +253,36 @@ func hasLabels(m *dto.Metric, want map[string]string) bool {
 	}
 	return n == len(want)
 }
+
+// TestReportReadsTheSyncLog: the directory sync service's log in the folder is read for its
+// errors (a failing sync shows in the error templates), and is not when the folder has none.
+func TestReportReadsTheSyncLog(t *testing.T) {
+	dir := t.TempDir()
+	for _, f := range []string{"MultiFactorAuthRadiusSvc.log", "MultiFactorAuthIisNm.log", "MultiFactorAuthSvc.log"} {
+		b, err := os.ReadFile(filepath.Join("../../testdata/sample", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, f), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, js, errOut := runArgs(t, "report", "--format=json", "--mfa.log-dir="+dir)
+	if code != 0 || strings.Contains(js, `"adsync"`) {
+		t.Fatalf("without a sync log: exit %d, %s", code, errOut)
+	}
+	line := `2018-03-07T18:20:20.006280Z|e|2960|4036|pfadssvc|***** ERROR ***** Error sending email to NewUser@domain.com: Access to the path '\\FileShare\public\MFA-Instructions\MFA-Guide.pdf' is denied.` + "\r\n"
+	if err := os.WriteFile(filepath.Join(dir, "MultiFactorAuthAdSyncSvc.log"), []byte(line+line), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, js, errOut = runArgs(t, "report", "--format=json", "--mfa.log-dir="+dir)
+	var r report.Report
+	if code != 0 || json.Unmarshal([]byte(js), &r) != nil {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	c := r.Coverage["adsync"]
+	if c == nil || len(c.ErrorTemplates) != 1 || c.ErrorTemplates[0].Count != 2 ||
+		c.ErrorTemplates[0].Template != `***** ERROR ***** Error sending email to <email>: Access to the path '<str>' is denied.` {
+		t.Errorf("adsync coverage: %+v", c)
+	}
+}
