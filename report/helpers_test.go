@@ -16,6 +16,7 @@ import (
 
 // generated is a set of generated logs with what the generator says of them.
 type generated struct {
+	key    genKey
 	dir    string
 	logs   []Log
 	data   map[string][]byte
@@ -63,7 +64,7 @@ func generate(t testing.TB, lines int, malformed float64) *generated {
 		v, _ = genCache.LoadOrStore(key, g)
 	}
 	src := v.(*generated)
-	g := &generated{dir: t.TempDir(), data: src.data, expect: src.expect, truth: src.truth}
+	g := &generated{key: key, dir: t.TempDir(), data: src.data, expect: src.expect, truth: src.truth}
 	for _, k := range loggen.Kinds {
 		p := filepath.Join(g.dir, logFileName[k])
 		if err := os.WriteFile(p, g.data[string(k)], 0o644); err != nil {
@@ -78,6 +79,21 @@ func generate(t testing.TB, lines int, malformed float64) *generated {
 func (g *generated) options() Options {
 	return Options{Logs: g.logs, Pipeline: exporter.PipelineConfig{Correlator: logparse.CorrelatorConfig{
 		Timeout: 5 * time.Minute, DuplicateWindow: 30 * time.Second}}}
+}
+
+// reportCache keeps the report of a generated configuration with the default options, which
+// several tests read (and none modifies).
+var reportCache sync.Map
+
+// report is the report of g with its default options, built once per configuration.
+func (g *generated) report(t testing.TB) *Report {
+	t.Helper()
+	key := g.key
+	if r, ok := reportCache.Load(key); ok {
+		return r.(*Report)
+	}
+	r, _ := reportCache.LoadOrStore(key, build(t, g.options()))
+	return r.(*Report)
 }
 
 func build(t testing.TB, opts Options) *Report {

@@ -18,7 +18,7 @@ import (
 // from anywhere) and holds the sections and both charts.
 func TestHTMLIsSelfContained(t *testing.T) {
 	g := generate(t, 20000, 0.001)
-	for name, r := range map[string]*Report{"sample": sampleReport(t, sampleOptions()), "generated": build(t, g.options())} {
+	for name, r := range map[string]*Report{"sample": sampleReport(t, sampleOptions()), "generated": g.report(t)} {
 		var b bytes.Buffer
 		if err := r.WriteHTML(&b); err != nil {
 			t.Fatal(err)

@@ -52,7 +52,7 @@ func diffReports(t *testing.T, what string, got, want *Report) {
 // gives the report of the whole log, and lists every file.
 func TestGenerationsAreOneLog(t *testing.T) {
 	g := generate(t, 40000, 0.001)
-	whole := build(t, g.options())
+	whole := g.report(t)
 
 	dir := t.TempDir()
 	data := g.data["radius"]
@@ -106,7 +106,7 @@ func TestGenerationsAreOneLog(t *testing.T) {
 // byte order mark, gives the report of the plain log, and the file list says how it was read.
 func TestEncodings(t *testing.T) {
 	g := generate(t, 20000, 0.001)
-	plain := build(t, g.options())
+	plain := g.report(t)
 	data := g.data["radius"]
 	crlf := bytes.ReplaceAll(data, []byte("\n"), []byte("\r\n"))
 	u16 := []byte{0xFF, 0xFE}
@@ -131,7 +131,7 @@ func TestEncodings(t *testing.T) {
 // TestGenerationsInUTF16: a line cut between two UTF-16LE generations is joined too.
 func TestGenerationsInUTF16(t *testing.T) {
 	g := generate(t, 20000, 0)
-	plain := build(t, g.options())
+	plain := g.report(t)
 	enc := func(s []byte) []byte {
 		out := []byte{0xFF, 0xFE}
 		for _, r := range utf16.Encode([]rune(string(s))) {

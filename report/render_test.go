@@ -99,7 +99,7 @@ func TestTextFitsAndIsClean(t *testing.T) {
 	g := generate(t, 20000, 0.001)
 	for name, r := range map[string]*Report{
 		"sample":    sampleReport(t, sampleOptions()),
-		"generated": build(t, g.options()),
+		"generated": g.report(t),
 		"evil":      build(t, Options{Logs: []Log{{Name: "radius", Path: p}}}),
 	} {
 		var b bytes.Buffer

@@ -47,7 +47,7 @@ func metric(e loggen.Expected, name string, pairs ...string) int64 {
 // and last seen, the name as first written), and no row more.
 func TestUsersMatchGenerator(t *testing.T) {
 	g := generate(t, 40000, 0.001)
-	r := build(t, g.options())
+	r := g.report(t)
 	for _, k := range loggen.Kinds {
 		log := string(k)
 		want := map[string]loggen.TruthRow{}
@@ -79,7 +79,7 @@ func TestUsersMatchGenerator(t *testing.T) {
 // performed" lines.
 func TestClientsMatchGenerator(t *testing.T) {
 	g := generate(t, 40000, 0.001)
-	r := build(t, g.options())
+	r := g.report(t)
 	for _, k := range []loggen.Kind{loggen.KindService, loggen.KindSyslog} {
 		log := string(k)
 		got := map[string]ClientRow{}
@@ -122,7 +122,7 @@ func rowMatches(name string, c *Counts, w loggen.TruthRow) bool {
 // TestSummaryMatchesGenerator: the summary of every log is what the metrics must say for it.
 func TestSummaryMatchesGenerator(t *testing.T) {
 	g := generate(t, 40000, 0.001)
-	r := build(t, g.options())
+	r := g.report(t)
 	e := g.expect
 	for _, k := range loggen.Kinds {
 		log := string(k)
@@ -204,7 +204,7 @@ func TestSummaryMatchesGenerator(t *testing.T) {
 // exporter counts; the understood and not understood entries and the templates add up.
 func TestCoverageMatchesGenerator(t *testing.T) {
 	g := generate(t, 40000, 0.001)
-	r := build(t, g.options())
+	r := g.report(t)
 	for _, k := range loggen.Kinds {
 		log := string(k)
 		c := r.Coverage[log]
@@ -261,7 +261,7 @@ func TestCoverageMatchesGenerator(t *testing.T) {
 // timeline's intervals; the fraud reports are the users' fraud.
 func TestRowsAddUpToTotals(t *testing.T) {
 	g := generate(t, 40000, 0.001)
-	r := build(t, g.options())
+	r := g.report(t)
 	var fraudTotal int64
 	for _, log := range r.Logs {
 		var sum Counts
@@ -317,7 +317,7 @@ func addCounts(sum, c *Counts) {
 // minutes.
 func TestTimelineMatchesGenerator(t *testing.T) {
 	g := generate(t, 40000, 0.001)
-	r := build(t, g.options())
+	r := g.report(t)
 	step := time.Duration(r.Timeline.StepSeconds) * time.Second
 	want := map[time.Time]TimelinePoint{}
 	for _, tr := range g.truth {
