@@ -55,6 +55,9 @@ func generations(path string, claimedBy func(abs, name string) bool) ([]candidat
 		cur.status, cur.reason = StatusUnreadable, err.Error()
 	case st.IsDir():
 		cur.status, cur.reason = StatusUnreadable, "is a folder, not a file"
+	case !st.Mode().IsRegular():
+		// A pipe or a device: opening it may block, and it holds no log to report on.
+		cur.status, cur.reason = StatusUnreadable, "not a regular file ("+st.Mode().Type().String()+")"
 	default:
 		cur.size, cur.mod = st.Size(), st.ModTime()
 	}

@@ -276,8 +276,12 @@ func TestBadInput(t *testing.T) {
 	if err := os.Mkdir(folder, 0o755); err != nil {
 		t.Fatal(err)
 	}
+	fifo := filepath.Join(dir, "fifo.log")
+	if err := mkfifo(fifo); err != nil {
+		t.Fatal(err)
+	}
 	r := build(t, Options{Logs: []Log{{Name: "radius", Path: radius}, {Name: "iis", Path: missing, Optional: true},
-		{Name: "service", Path: service}, {Name: "syslog", Path: folder}}})
+		{Name: "service", Path: service}, {Name: "syslog", Path: folder}, {Name: "adsync", Path: fifo}}})
 	status := map[string]string{}
 	for _, l := range r.Logs {
 		f := r.Coverage[l].Files[len(r.Coverage[l].Files)-1]
@@ -286,7 +290,7 @@ func TestBadInput(t *testing.T) {
 			t.Errorf("%s: %s with no reason", l, f.Status)
 		}
 	}
-	want := map[string]string{"radius": StatusRead, "iis": StatusMissing, "service": StatusBinary, "syslog": StatusUnreadable}
+	want := map[string]string{"radius": StatusRead, "iis": StatusMissing, "service": StatusBinary, "syslog": StatusUnreadable, "adsync": StatusUnreadable}
 	if !reflect.DeepEqual(status, want) || r.Summary["radius"].Requests != 1 {
 		t.Errorf("status %v, radius requests %d; want %v and 1", status, r.Summary["radius"].Requests, want)
 	}
