@@ -86,6 +86,7 @@ type htmlData struct {
 	Twice    []UserRow
 	Failures []UserRow
 	Clients  []ClientRow
+	Codes    []codeRow
 	Timeline *timelineChart
 	Answers  []answerChart
 }
@@ -123,6 +124,7 @@ func newHTMLData(r *Report) *htmlData {
 	d.Twice = topN(ranked(r.Users, func(u UserRow) int64 { return u.PromptedTwice }), top)
 	d.Failures = topN(ranked(r.Users, func(u UserRow) int64 { return u.Failures }), top)
 	d.Clients = topN(r.Clients, top)
+	d.Codes = r.codeRows()
 	d.Timeline = newTimelineChart(&r.Timeline)
 	for _, l := range r.Logs {
 		for _, a := range r.Summary[l].AnswerTimes {

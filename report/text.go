@@ -339,13 +339,18 @@ func (r *Report) WriteText(out io.Writer) error {
 	}
 	t.write(w)
 
-	sub("Results by code")
-	t = &textTable{cols: []column{{head: "log"}, {head: "code", right: true}, {head: "method"}, {head: "result"},
-		{head: "count", right: true}, {head: "constant / description", flex: true}}}
+	sub("Results by code, per log")
+	t = &textTable{cols: []column{{head: "code", right: true}, {head: "method"}, {head: "result"}}}
 	for _, l := range r.Logs {
-		for _, c := range r.Summary[l].Codes {
-			t.add(l, codeText(c), c.Method, c.Result, num(c.Count), codeName(c))
+		t.cols = append(t.cols, column{head: l, right: true})
+	}
+	t.cols = append(t.cols, column{head: "description (constant)", flex: true})
+	for _, c := range r.codeRows() {
+		row := []string{codeText(c.Code), c.Method, c.Result}
+		for _, n := range c.Counts {
+			row = append(row, num(n))
 		}
+		t.add(append(row, codeDescription(c.Code))...)
 	}
 	t.write(w)
 
@@ -558,6 +563,15 @@ func codeName(c Code) string {
 	return "(not in the status table)"
 }
 
+// codeDescription is a code's description with its constant after it, for the text report
+// (where a cut then takes the constant, not the description).
+func codeDescription(c Code) string {
+	if c.Description != "" && c.Constant != "" {
+		return c.Description + " (" + c.Constant + ")"
+	}
+	return codeName(c)
+}
+
 func topText(top int) string {
 	if top <= 0 {
 		return "all"
@@ -572,4 +586,54 @@ func bar(n, peak int64, width int) string {
 	}
 	k := int((n*int64(width) + peak - 1) / peak)
 	return strings.Repeat("█", k)
+}
+
+// codeRow is one code and result with its count in every log.
+type codeRow struct {
+	Code   Code // Count is the total
+	Method string
+	Result string
+	Counts []int64 // by r.Logs
+}
+
+// codeRows pivots the logs' codes: one row per code, method and result, with a count per
+// log, most frequent first.
+func (r *Report) codeRows() []codeRow {
+	type key struct {
+		code           int
+		method, result string
+	}
+	index := map[key]int{}
+	var rows []codeRow
+	for li, l := range r.Logs {
+		for _, c := range r.Summary[l].Codes {
+			k := key{codeNum(c), c.Method, c.Result}
+			i, ok := index[k]
+			if !ok {
+				i = len(rows)
+				index[k] = i
+				cc := c
+				cc.Count = 0
+				rows = append(rows, codeRow{Code: cc, Method: c.Method, Result: c.Result, Counts: make([]int64, len(r.Logs))})
+			}
+			rows[i].Counts[li] += c.Count
+			rows[i].Code.Count += c.Count
+		}
+	}
+	slices.SortStableFunc(rows, func(a, b codeRow) int {
+		switch {
+		case a.Code.Count != b.Code.Count:
+			if a.Code.Count > b.Code.Count {
+				return -1
+			}
+			return 1
+		case codeNum(a.Code) != codeNum(b.Code):
+			if codeNum(a.Code) < codeNum(b.Code) {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(a.Result, b.Result)
+	})
+	return rows
 }
