@@ -19,7 +19,7 @@ const DefaultMaxRows = 100000
 
 // Log is one log to report on.
 type Log struct {
-	Name string // radius, iis, service or syslog
+	Name string // radius, iis, service, syslog or adsync
 	Path string
 	// Optional: the path comes from the log folder, not from a flag of its own, so a missing
 	// file is noted in the report rather than an error.
@@ -63,7 +63,7 @@ func parseDuration(s string) (time.Duration, error) {
 	}{{'w', 7 * 24 * time.Hour}, {'d', 24 * time.Hour}} {
 		if i := strings.IndexByte(rest, u.c); i > 0 {
 			n, err := strconv.ParseFloat(rest[:i], 64)
-			if err != nil || n < 0 || n > 1e5 {
+			if err != nil || n < 0 || n*float64(u.unit) > float64(maxBefore) {
 				return 0, fmt.Errorf("bad duration %q", s)
 			}
 			total += time.Duration(n * float64(u.unit))
@@ -82,6 +82,9 @@ func parseDuration(s string) (time.Duration, error) {
 	}
 	return total, nil
 }
+
+// maxBefore bounds a duration before the last entry: a century, well inside time.Duration.
+const maxBefore = 100 * 365 * 24 * time.Hour
 
 // Relative reports whether the bound is a duration before the last entry.
 func (b Bound) Relative() bool { return b.rel }

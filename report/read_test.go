@@ -317,7 +317,7 @@ func TestParseBound(t *testing.T) {
 			t.Errorf("%q: %+v, %v; want %+v", in, got, err, want)
 		}
 	}
-	for _, in := range []string{"yesterday", "-1h", "2026-11-23", "d", "1x"} {
+	for _, in := range []string{"yesterday", "-1h", "2026-11-23", "d", "1x", "100000w", "1e9d"} {
 		if _, err := ParseBound(in); err == nil {
 			t.Errorf("%q: no error", in)
 		}
