@@ -6,13 +6,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/signal"
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/alecthomas/kingpin/v2"
 	"github.com/prometheus/common/version"
@@ -44,47 +47,46 @@ type reportOptions struct {
 	outputFlagSet bool
 }
 
-// newReportApp defines `azuremfa_exporter report`: the exporter's log flags, read the same
-// way, and the report's own.
-func newReportApp(o *options, r *reportOptions) *kingpin.Application {
+// newReportApp defines `azuremfa_exporter report`: the exporter's log flags and the rules the
+// logs are read with (the same names, defaults, help and allowed values as the exporter's;
+// TestReportFlagsAreTheExporters checks it), and the report's own. goos chooses the defaults
+// that depend on the system.
+func newReportApp(o *options, r *reportOptions, goos string) *kingpin.Application {
 	app := kingpin.New(exporterName+" "+reportCommand, "Reads the configured Azure MFA Server logs once, with their rolled generations, "+
 		"and prints a report: how much of the logs the exporter understands (and the templates of what it does not), "+
 		"the authentications by result and code, answer times, and who (user, client) caused the duplicates, "+
 		"failures and fraud reports the metrics count, over time. The metrics carry no user names; the report does "+
 		"(--anonymize replaces them by pseudonyms).")
 	defaultDir := ""
-	if runtime.GOOS == "windows" {
+	if goos == "windows" {
 		defaultDir = windowsLogDir
 	}
 	app.Flag("mfa.log-dir", "MFA Server's log folder: the RADIUS, IIS and service logs in it are read.").
-		Default(defaultDir).StringVar(&o.logDir)
+		Default(defaultDir).IsSetByUser(&o.logDirSet).StringVar(&o.logDir)
 	app.Flag("mfa.radius-log", "Path of MultiFactorAuthRadiusSvc.log (overrides --mfa.log-dir for this log).").StringVar(&o.radiusLog)
 	app.Flag("mfa.iis-log", "Path of MultiFactorAuthIisNm.log (overrides --mfa.log-dir for this log).").StringVar(&o.iisLog)
 	app.Flag("mfa.service-log", "Path of MultiFactorAuthSvc.log (overrides --mfa.log-dir for this log).").StringVar(&o.serviceLog)
 	app.Flag("mfa.syslog-log", "Path of a syslog file holding MFA Server's messages (Linux collectors).").StringVar(&o.syslogLog)
 	app.Flag("mfa.adsync-log", "Path of "+adsyncFile+", the directory sync service's log, read for its errors (default: the one in --mfa.log-dir, when it exists).").
 		StringVar(&r.adsyncLog)
-	app.Flag("tail.max-line-bytes", "Longer lines are skipped and counted as malformed.").Default("1048576").IntVar(&o.maxLineBytes)
+	app.Flag("tail.max-line-bytes", "Longer lines are skipped (memory stays bounded) and counted as malformed.").Default("1048576").SetValue(intFlag{&o.maxLineBytes})
 	app.Flag("duplicate.window", "A request for a user who made one less than this much log time earlier is a duplicate.").
 		Default("30s").DurationVar(&o.duplicateWindow)
 	app.Flag("auth.timeout", "A request without a result after this much log time is abandoned.").Default("5m").DurationVar(&o.authTimeout)
-	app.Flag("auth.max-open", "Cap on requests waiting for their result per log; the oldest beyond it are abandoned.").
-		Default("10000").IntVar(&o.maxOpen)
-	app.Flag("syslog.year", "Year of the first RFC 3164 syslog line, which carries none; later lines move on at each New Year. 0: the current year, or the last one if the first line would be in the future.").
-		Default("0").IntVar(&o.syslogYear)
+	app.Flag("auth.max-open", "Cap on requests waiting for their result per log; the oldest beyond it are abandoned and counted.").
+		Default("10000").SetValue(intFlag{&o.maxOpen})
+	app.Flag("syslog.year", "Year of the first RFC 3164 syslog line, which carries none; later lines move on at each New Year in the log. 0: the current year, or the last one if the first line would be more than a day ahead.").
+		Default("0").SetValue(intFlag{&o.syslogYear})
 	app.Flag("since", "Count the authentications that start at or after this log time: RFC 3339 (2026-11-23T08:00:00Z) or a duration before the last entry (24h, 7d).").
 		StringVar(&r.since)
 	app.Flag("until", "Count the authentications that start before this log time: RFC 3339 or a duration before the last entry.").
 		StringVar(&r.until)
-	app.Flag("top", "Rows of each ranked table (users, clients, templates); 0 shows every row.").Default("20").IntVar(&r.top)
+	app.Flag("top", "Rows of each ranked table (users, clients, templates); 0 shows every row.").Default("20").SetValue(intFlag{&r.top})
 	app.Flag("max-rows", "Cap on the rows of the users and of the clients table, per log; what further names do is counted in the totals and said.").
-		Default(fmt.Sprint(report.DefaultMaxRows)).IntVar(&r.maxRows)
+		Default(strconv.Itoa(report.DefaultMaxRows)).SetValue(intFlag{&r.maxRows})
 	app.Flag("format", "Output format: text (for a console), json (every table, documented in docs/report.md), csv (the users table) or html (one self-contained page with charts).").
 		Default("text").StringVar(&r.format)
-	app.Flag("output", "File to write the report to (default: standard output).").PreAction(func(*kingpin.ParseContext) error {
-		r.outputFlagSet = true
-		return nil
-	}).StringVar(&r.output)
+	app.Flag("output", "File to write the report to (default: standard output).").IsSetByUser(&r.outputFlagSet).StringVar(&r.output)
 	app.Flag("anonymize", "Replace every user name and client address by a stable pseudonym (keyed HMAC-SHA256), so the report can be shared.").
 		BoolVar(&r.anonymize)
 	app.Flag("anonymize.key", "Key of the pseudonyms: the same key gives the same pseudonyms in every report (default: a random key per run).").
@@ -99,32 +101,40 @@ func newReportApp(o *options, r *reportOptions) *kingpin.Application {
 func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var o options
 	var r reportOptions
-	app := newReportApp(&o, &r)
+	app := newReportApp(&o, &r, runtime.GOOS)
 	app.UsageWriter(stdout)
 	app.ErrorWriter(stderr)
 	exited := false
 	app.Terminate(func(int) { exited = true })
-	fail := func(code int, format string, a ...any) int {
-		fmt.Fprintf(stderr, "%s %s: error: "+format+"\n", append([]any{exporterName, reportCommand}, a...)...)
-		return code
-	}
+	name := exporterName + " " + reportCommand
 	if _, err := app.Parse(args); err != nil {
-		return fail(2, "%v, try --help", err)
+		err = explainParseError(app, args, err)
+		if _, ok := err.(*flagError); ok {
+			fmt.Fprintf(stderr, "%s: error: %v\n", name, err)
+		} else {
+			fmt.Fprintf(stderr, "%s: error: %v, try --help\n", name, err)
+		}
+		return 2
 	}
 	if exited {
 		return 0
 	}
-	opts, err := r.reportConfig(&o)
-	if err != nil {
-		return fail(2, "%v", err)
+	fail := func(code int, err error) int {
+		fmt.Fprintf(stderr, "%s: error: %v\n", name, err)
+		return code
 	}
+	opts, err := r.reportConfig(&o, runtime.GOOS)
+	if err != nil {
+		return fail(2, err)
+	}
+
 	// The output is created before the logs are read, so that a path that cannot be written
 	// fails at once rather than after minutes of reading.
 	out := stdout
 	var file *os.File
-	if r.outputFlagSet && r.output != "" && r.output != "-" {
+	if r.output != "" && r.output != "-" {
 		if file, err = os.Create(r.output); err != nil {
-			return fail(2, "cannot create --output: %v", err)
+			return fail(2, &flagError{flag: "output", value: r.output, problem: oneLine(err.Error())})
 		}
 		defer file.Close()
 		out = file
@@ -135,50 +145,97 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	var ie *report.InputError
 	switch {
 	case errors.As(err, &ie):
-		return fail(2, "%v", err)
+		return fail(2, err)
 	case err != nil:
-		return fail(1, "%v", err)
+		return fail(1, err)
 	}
 	bw := bufio.NewWriterSize(out, 256<<10)
 	if err := report.Write(bw, rep, r.format); err != nil {
-		return fail(1, "writing the report: %v", err)
+		return fail(1, fmt.Errorf("writing the report: %w", err))
 	}
 	if err := bw.Flush(); err != nil {
-		return fail(1, "writing the report: %v", err)
+		return fail(1, fmt.Errorf("writing the report: %w", err))
 	}
 	if file != nil {
 		if err := file.Close(); err != nil {
-			return fail(1, "writing the report: %v", err)
+			return fail(1, fmt.Errorf("writing the report: %w", err))
 		}
 	}
 	return 0
 }
 
-// reportConfig checks the flags and turns them into the report's options.
-func (r *reportOptions) reportConfig(o *options) (report.Options, error) {
+// reportConfig checks the flags, with the exporter's ranges for the ones it shares, and turns
+// them into the report's options.
+func (r *reportOptions) reportConfig(o *options, goos string) (report.Options, error) {
 	var opts report.Options
-	if o.logDir != "" {
-		st, err := os.Stat(o.logDir)
-		switch {
-		case err != nil:
-			return opts, fmt.Errorf("--mfa.log-dir: %v", err)
-		case !st.IsDir():
-			return opts, fmt.Errorf("--mfa.log-dir: %s is not a folder", o.logDir)
+	durations := []struct {
+		flag     string
+		v        time.Duration
+		min, max time.Duration
+	}{
+		{"duplicate.window", o.duplicateWindow, minDuplicateWindow, maxDuplicateWindow},
+		{"auth.timeout", o.authTimeout, minAuthTimeout, maxAuthTimeout},
+	}
+	for _, d := range durations {
+		if d.v < d.min || d.v > d.max {
+			return opts, &flagError{flag: d.flag, value: d.v.String(), problem: "out of range"}
 		}
 	}
-	logs := o.logFiles()
+	ints := []struct {
+		flag     string
+		v        int
+		min, max int
+	}{
+		{"tail.max-line-bytes", o.maxLineBytes, minMaxLineBytes, maxMaxLineBytes},
+		{"auth.max-open", o.maxOpen, minMaxOpen, maxMaxOpen},
+		{"top", r.top, 0, math.MaxInt},
+		{"max-rows", r.maxRows, 1, math.MaxInt32},
+	}
+	for _, i := range ints {
+		if i.v < i.min || i.v > i.max {
+			return opts, &flagError{flag: i.flag, value: strconv.Itoa(i.v), problem: "out of range"}
+		}
+	}
+	if y := o.syslogYear; y != 0 && (y < minSyslogYear || y > maxSyslogYear) {
+		return opts, &flagError{flag: "syslog.year", value: strconv.Itoa(y), problem: "out of range"}
+	}
+	if !slices.Contains(report.Formats, r.format) {
+		return opts, &flagError{flag: "format", value: r.format, problem: "one of " + strings.Join(report.Formats, ", ")}
+	}
+
+	// The report reads what exists now: the folder must exist when it was given, or when every
+	// log comes from it.
+	logs := o.logFlags()
 	if len(logs) == 0 && r.adsyncLog == "" {
 		return opts, errors.New("no log file configured: set --mfa.log-dir or one of --mfa.radius-log, --mfa.iis-log, --mfa.service-log, --mfa.syslog-log, --mfa.adsync-log")
 	}
-	explicit := map[string]bool{
-		exporter.LogRadius: o.radiusLog != "", exporter.LogIIS: o.iisLog != "",
-		exporter.LogService: o.serviceLog != "", exporter.LogSyslog: o.syslogLog != "",
-	}
+	onlyDir := true
 	for _, l := range logs {
-		opts.Logs = append(opts.Logs, report.Log{Name: l.Name, Path: l.Path, Optional: !explicit[l.Name]})
+		onlyDir = onlyDir && l.flag == "mfa.log-dir"
+	}
+	if o.logDir != "" && (o.logDirSet || onlyDir) {
+		st, err := os.Stat(o.logDir)
+		switch {
+		case err != nil:
+			return opts, &flagError{flag: "mfa.log-dir", value: o.logDir, problem: "no such folder; the report reads the logs in it"}
+		case !st.IsDir():
+			return opts, &flagError{flag: "mfa.log-dir", value: o.logDir, problem: "a file, not a folder"}
+		}
+	}
+	seen := map[string]string{} // pathKey -> flag
+	for _, l := range logs {
+		k := pathKey(l.path, goos)
+		if other, ok := seen[k]; ok {
+			return opts, &flagError{flag: l.flag, value: l.path, problem: fmt.Sprintf("--%s and --%s are the same file", other, l.flag)}
+		}
+		seen[k] = l.flag
+		opts.Logs = append(opts.Logs, report.Log{Name: l.name, Path: l.path, Optional: l.flag == "mfa.log-dir"})
 	}
 	switch {
 	case r.adsyncLog != "":
+		if other, ok := seen[pathKey(r.adsyncLog, goos)]; ok {
+			return opts, &flagError{flag: "mfa.adsync-log", value: r.adsyncLog, problem: "it is the log of --" + other}
+		}
 		opts.Logs = append(opts.Logs, report.Log{Name: adsyncLog, Path: r.adsyncLog})
 	case o.logDir != "":
 		// Read only when the folder has it: most reports are about authentications.
@@ -186,35 +243,30 @@ func (r *reportOptions) reportConfig(o *options) (report.Options, error) {
 			opts.Logs = append(opts.Logs, report.Log{Name: adsyncLog, Path: p, Optional: true})
 		}
 	}
+
 	var err error
 	if opts.Since, err = report.ParseBound(r.since); err != nil {
-		return opts, fmt.Errorf("--since: %v", err)
+		return opts, &flagError{flag: "since", value: r.since, problem: err.Error()}
 	}
 	if opts.Until, err = report.ParseBound(r.until); err != nil {
-		return opts, fmt.Errorf("--until: %v", err)
+		return opts, &flagError{flag: "until", value: r.until, problem: err.Error()}
 	}
 	if opts.Since.Set && opts.Until.Set && !opts.Since.Relative() && !opts.Until.Relative() && !opts.Since.Time.Before(opts.Until.Time) {
 		return opts, fmt.Errorf("--since %s is not before --until %s", r.since, r.until)
 	}
-	if !slices.Contains(report.Formats, r.format) {
-		return opts, fmt.Errorf("--format %q: one of %s", r.format, strings.Join(report.Formats, ", "))
-	}
-	if r.top < 0 {
-		return opts, fmt.Errorf("--top must be 0 (every row) or more, not %d", r.top)
-	}
-	if r.maxRows < 1 {
-		return opts, fmt.Errorf("--max-rows must be 1 or more, not %d", r.maxRows)
-	}
-	if r.outputFlagSet && r.output == "" {
-		return opts, errors.New("--output is empty: give a file, or leave the flag out for standard output")
-	}
-	if r.output != "" && r.output != "-" {
-		if st, err := os.Stat(filepath.Dir(r.output)); err != nil || !st.IsDir() {
-			return opts, fmt.Errorf("--output: the folder of %s does not exist", r.output)
+	switch {
+	case r.outputFlagSet && r.output == "":
+		return opts, &flagError{flag: "output", value: r.output, problem: "empty: give a file, or leave the flag out for standard output"}
+	case r.output != "" && r.output != "-":
+		if other, ok := seen[pathKey(r.output, goos)]; ok {
+			return opts, &flagError{flag: "output", value: r.output, problem: "it is the log of --" + other}
+		}
+		if problem := checkWritableFile(r.output); problem != "" {
+			return opts, &flagError{flag: "output", value: r.output, problem: problem}
 		}
 	}
 	if r.anonymizeKey != "" && !r.anonymize {
-		return opts, errors.New("--anonymize.key is given without --anonymize")
+		return opts, &flagError{flag: "anonymize.key", value: "…", problem: "given without --anonymize"}
 	}
 	if r.anonymize {
 		a, err := report.NewAnonymizer([]byte(r.anonymizeKey))
@@ -222,21 +274,6 @@ func (r *reportOptions) reportConfig(o *options) (report.Options, error) {
 			return opts, err
 		}
 		opts.Anonymizer = a
-	}
-	if o.duplicateWindow <= 0 {
-		return opts, fmt.Errorf("--duplicate.window must be positive, not %s", o.duplicateWindow)
-	}
-	if o.authTimeout <= 0 {
-		return opts, fmt.Errorf("--auth.timeout must be positive, not %s", o.authTimeout)
-	}
-	if o.maxOpen < 1 {
-		return opts, fmt.Errorf("--auth.max-open must be 1 or more, not %d", o.maxOpen)
-	}
-	if o.maxLineBytes < 1 {
-		return opts, fmt.Errorf("--tail.max-line-bytes must be 1 or more, not %d", o.maxLineBytes)
-	}
-	if o.syslogYear < 0 || o.syslogYear > 9999 {
-		return opts, fmt.Errorf("--syslog.year must be 0 (infer) or a year up to 9999, not %d", o.syslogYear)
 	}
 	opts.Pipeline = exporter.PipelineConfig{
 		Correlator: logparse.CorrelatorConfig{

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/alecthomas/kingpin/v2"
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
@@ -320,5 +321,35 @@ func TestReportDocExcerpt(t *testing.T) {
 	}
 	if n < 10 {
 		t.Errorf("the excerpt has %d lines", n)
+	}
+}
+
+// TestReportFlagsAreTheExporters: the flags the report shares with the exporter have the same
+// help, defaults and allowed values on every system, so that `report` reads the logs as the
+// exporter configured the same way does.
+func TestReportFlagsAreTheExporters(t *testing.T) {
+	shared := []string{"mfa.radius-log", "mfa.iis-log", "mfa.service-log", "mfa.syslog-log",
+		"tail.max-line-bytes", "duplicate.window", "auth.timeout", "auth.max-open", "syslog.year"}
+	for _, goos := range []string{"linux", "windows"} {
+		exp := newApp(&options{}, goos).Model()
+		rep := newReportApp(&options{}, &reportOptions{}, goos).Model()
+		find := func(m *kingpin.ApplicationModel, name string) *kingpin.FlagModel {
+			for _, f := range m.Flags {
+				if f.Name == name {
+					return f
+				}
+			}
+			return nil
+		}
+		for _, name := range append(shared, "mfa.log-dir") {
+			e, r := find(exp, name), find(rep, name)
+			if e == nil || r == nil {
+				t.Errorf("%s: --%s is missing from the exporter (%v) or the report (%v)", goos, name, e != nil, r != nil)
+				continue
+			}
+			if strings.Join(e.Default, ",") != strings.Join(r.Default, ",") || name != "mfa.log-dir" && e.Help != r.Help {
+				t.Errorf("%s: --%s differs:\n exporter %q %q\n report   %q %q", goos, name, e.Default, e.Help, r.Default, r.Help)
+			}
+		}
 	}
 }
