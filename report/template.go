@@ -1,6 +1,9 @@
 package report
 
-import "time"
+import (
+	"hash/maphash"
+	"time"
+)
 
 // Placeholders a template puts in place of the variable parts of a message.
 const (
@@ -391,12 +394,32 @@ func appendMaskedIPv6(dst, w []byte) []byte {
 
 // templateSet counts the distinct templates of one kind of line in one log, up to a cap;
 // lines whose template would exceed it are counted as other templates.
+//
+// Many messages the parser does not recognise are the same text again and again ("Request to
+// the Azure MFA service completed"), so a small direct-mapped memo of recent messages and the
+// template each had spares the scan for a repeat (about 7% of the report's CPU time on a month
+// of generated logs).
 type templateSet struct {
 	max     int
 	index   map[string]int
 	entries []templateCount
 	other   int64 // lines of templates beyond the cap
+	memo    []memoEntry
+	seed    maphash.Seed
 }
+
+// memoEntry is one message the memo remembers (messages of at most memoBytes bytes).
+type memoEntry struct {
+	hash uint64
+	n    uint8 // message length; 0 = empty slot
+	msg  [memoBytes]byte
+	idx  int32 // index into entries
+}
+
+const (
+	memoSlots = 1024
+	memoBytes = 120
+)
 
 type templateCount struct {
 	template    string
@@ -406,11 +429,24 @@ type templateCount struct {
 }
 
 func newTemplateSet(max int) *templateSet {
-	return &templateSet{max: max, index: make(map[string]int)}
+	return &templateSet{max: max, index: make(map[string]int), seed: maphash.MakeSeed()}
 }
 
 // add counts one line of message m at t with the templater's scratch.
 func (s *templateSet) add(tp *templater, m []byte, t time.Time) {
+	var slot *memoEntry
+	var h uint64
+	if len(m) > 0 && len(m) <= memoBytes {
+		if s.memo == nil {
+			s.memo = make([]memoEntry, memoSlots)
+		}
+		h = maphash.Bytes(s.seed, m)
+		slot = &s.memo[h%memoSlots]
+		if slot.hash == h && int(slot.n) == len(m) && string(slot.msg[:slot.n]) == string(m) {
+			s.count(int(slot.idx), t)
+			return
+		}
+	}
 	tmpl := tp.Template(m)
 	i, ok := s.index[string(tmpl)]
 	if !ok {
@@ -422,6 +458,14 @@ func (s *templateSet) add(tp *templater, m []byte, t time.Time) {
 		s.index[string(tmpl)] = i
 		s.entries = append(s.entries, templateCount{template: string(tmpl), example: tp.Example(m), first: t, last: t})
 	}
+	if slot != nil {
+		slot.hash, slot.n, slot.idx = h, uint8(len(m)), int32(i)
+		copy(slot.msg[:], m)
+	}
+	s.count(i, t)
+}
+
+func (s *templateSet) count(i int, t time.Time) {
 	e := &s.entries[i]
 	e.count++
 	if t.Before(e.first) {

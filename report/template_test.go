@@ -80,3 +80,38 @@ func BenchmarkTemplate(b *testing.B) {
 		tp.Template(msgs[i%len(msgs)])
 	}
 }
+
+// TestTemplateMemo: a repeated message is counted from the memo under its template, and a
+// message whose slot another took is templated again; the counts are those without a memo.
+func TestTemplateMemo(t *testing.T) {
+	var tp templater
+	s := newTemplateSet(100)
+	msgs := []string{"Request completed", "Loaded 12 clients", "Loaded 13 clients", "Request completed", "Loaded 12 clients"}
+	for i := 0; i < 2000; i++ {
+		m := msgs[i%len(msgs)]
+		if i%7 == 0 {
+			m = "unique " + strings.Repeat("x", i%50) + " id=" + itoa(int64(i))
+		}
+		s.add(&tp, []byte(m), time.Unix(int64(i), 0))
+	}
+	want := map[string]int64{}
+	for i := 0; i < 2000; i++ {
+		m := msgs[i%len(msgs)]
+		if i%7 == 0 {
+			m = "unique " + strings.Repeat("x", i%50) + " id=" + itoa(int64(i))
+		}
+		want[string(tp.Template([]byte(m)))]++
+	}
+	got := map[string]int64{}
+	for _, e := range s.list(false) {
+		got[e.Template] = e.Count
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%d templates, want %d", len(got), len(want))
+	}
+	for k, n := range want {
+		if got[k] != n {
+			t.Errorf("%q: %d, want %d", k, got[k], n)
+		}
+	}
+}
