@@ -3,19 +3,20 @@
 #
 # Generates a month of MFA Server logs once (by default 10M lines: 4M of RADIUS log, 2M of
 # IIS log, 3M of main service log, 1M of syslog, each spread over 30 days of log time, with
-# noise, errors, duplicates, abandoned calls and 1 malformed line in 10,000), then measures
-# under /usr/bin/time -v, in one run:
-#   floor    a plain bufio.Scanner line count of the same files (scripts/bench/linecount)
-#   one-shot azuremfa_exporter --one-shot on the same files (the metrics' reading)
-#   report   azuremfa_exporter report --format json, and --format csv, whose users table is
-#            checked row by row against the generator's (azuremfa_loggen --users-table)
-# and prints CPU seconds (user+sys), wall seconds, peak RSS, and each run's CPU time as a
-# multiple of the floor's.
+# noise, errors, duplicates, abandoned calls and 1 malformed line in 10,000), then measures,
+# in turn and BENCH_REPEAT times (keeping each one's least CPU time, with that run's wall
+# time, and its largest peak RSS), with scripts/bench.sh's yardstick (scripts/bench/measure):
+#   floor     a plain bufio.Scanner line count of the same files, as it comes (4 KiB reads)
+#   floor64k  the same Scanner reading 64 KiB at a time, as the follower reads: the stricter scale
+#   one-shot  azuremfa_exporter --one-shot on the same files (the metrics' reading)
+#   report    azuremfa_exporter report --format json, and --format csv, whose users table is
+#             checked row by row against the generator's (azuremfa_loggen --users-table)
+# and prints CPU seconds (user+sys of the whole process), wall seconds, peak RSS, and each
+# run's CPU time as a multiple of the floor's and of the 64K floor's.
 #
 # Usage: scripts/bench_report.sh [radius-lines iis-lines service-lines syslog-lines]
 # Environment: BENCH_DIR (default tmp/bench in the repository; ignored by git), BENCH_SEED
-#              (default 1), BENCH_DAYS (default 30), BENCH_REPEAT (default 3: each run is
-#              repeated and the least CPU time kept, with its wall time; the largest RSS).
+#              (default 1), BENCH_DAYS (default 30), BENCH_REPEAT (default 3).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -29,19 +30,13 @@ declare -A lines=([radius]=${1:-4000000} [iis]=${2:-2000000} [service]=${3:-3000
 declare -A per_request=([radius]=6.36 [iis]=6.37 [service]=2.06 [syslog]=2.06)
 mkdir -p "$BENCH_DIR/bin" "$BENCH_DIR/runs"
 
-if ! command -v /usr/bin/time >/dev/null 2>&1; then
-	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-		(apt-get install -y -qq time >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq time; }) >&2
-	fi
-	command -v /usr/bin/time >/dev/null 2>&1 || { echo "bench: /usr/bin/time is missing (Debian package time)" >&2; exit 1; }
-fi
-
 echo "building ..." >&2
 go build -o "$BENCH_DIR/bin/azuremfa_loggen" ./cmd/azuremfa_loggen
 go build -o "$BENCH_DIR/bin/azuremfa_exporter" ./cmd/azuremfa_exporter
-go build -o "$BENCH_DIR/bin/linecount" ./scripts/bench/linecount
+go build -o "$BENCH_DIR/bin/measure" ./scripts/bench/measure
 loggen=$BENCH_DIR/bin/azuremfa_loggen
 exporter=$BENCH_DIR/bin/azuremfa_exporter
+measure=$BENCH_DIR/bin/measure
 
 # The month is kept and reused while the generator's source (tests aside) is unchanged.
 stamp=$(ls loggen/*.go cmd/azuremfa_loggen/*.go | grep -v '_test\.go$' | xargs cat | sha256sum | cut -c1-16)
@@ -67,64 +62,75 @@ for kind in radius iis service syslog; do
 	files+=("$log")
 	flags+=("--mfa.$kind-log=$log")
 done
-total=$(( ${lines[radius]} + ${lines[iis]} + ${lines[service]} + ${lines[syslog]} ))
+total=$((${lines[radius]} + ${lines[iis]} + ${lines[service]} + ${lines[syslog]}))
 bytes=$(cat "${files[@]}" | wc -c)
+runs=$BENCH_DIR/runs
+
+# The runs, in the order they are taken in each round: name, stdout file, command.
+names=(floor floor64k oneshot json csv)
+declare -A OUT=([floor]=$runs/report-floor.out [floor64k]=$runs/report-floor64k.out
+	[oneshot]=$runs/report-oneshot.prom [json]=$runs/report.json [csv]=$runs/report.csv)
+command_of() {
+	case $1 in
+	floor) echo "$measure" lines -defaults "${files[@]}" ;;
+	floor64k) echo "$measure" lines "${files[@]}" ;;
+	oneshot) echo "$exporter" --one-shot --log.level=error "${flags[@]}" ;;
+	json) echo "$exporter" report --format json "${flags[@]}" ;;
+	csv) echo "$exporter" report --format csv "${flags[@]}" ;;
+	esac
+}
+declare -A CPU WALL RSS
+for name in "${names[@]}"; do CPU[$name]="" RSS[$name]=0; done
+for ((i = 0; i < repeats; i++)); do
+	for name in "${names[@]}"; do
+		read -r -a argv <<<"$(command_of "$name")"
+		t0=$(date +%s.%N)
+		if ! res=$("$measure" run "${OUT[$name]}" "${argv[@]}" 2>"${OUT[$name]}.stderr"); then
+			echo "bench: ${argv[*]} failed:" >&2
+			tail -20 "${OUT[$name]}.stderr" >&2
+			exit 1
+		fi
+		t1=$(date +%s.%N)
+		read -r cpu rss <<<"$res"
+		if [ -z "${CPU[$name]}" ] || awk -v a="$cpu" -v b="${CPU[$name]}" 'BEGIN{exit !(a < b)}'; then
+			CPU[$name]=$cpu
+			WALL[$name]=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
+		fi
+		if awk -v a="$rss" -v b="${RSS[$name]}" 'BEGIN{exit !(a > b)}'; then RSS[$name]=$rss; fi
+	done
+done
 
 results=$BENCH_DIR/report-results.txt
 : >"$results"
-row() { printf '%-34s %10s %8s %8s %9s %8s  %s\n' "$@" | tee -a "$results"; }
-floor_cpu=""
-# measure <name> <stdout file> <command...>: least CPU time of $repeats runs (with its wall
-# time) and the largest peak RSS.
-measure() {
-	local name=$1 out=$2
-	shift 2
-	local tv=$out.time best_cpu="" best_wall="" max_rss=0 i cpu wall rss
-	for ((i = 0; i < repeats; i++)); do
-		/usr/bin/time -v -o "$tv" "$@" >"$out" 2>"$out.stderr" || {
-			echo "bench: $name failed:" >&2
-			tail -20 "$out.stderr" >&2
-			exit 1
-		}
-		cpu=$(awk -F': ' '/User time/ {u=$2} /System time/ {s=$2} END {printf "%.2f", u+s}' "$tv")
-		wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2, p, ":"); s=0; for (i=1;i<=n;i++) s=s*60+p[i]; printf "%.2f", s}' "$tv")
-		rss=$(awk -F': ' '/Maximum resident set size/ {printf "%.1f", $2/1024}' "$tv")
-		if [ -z "$best_cpu" ] || awk -v a="$cpu" -v b="$best_cpu" 'BEGIN{exit !(a < b)}'; then best_cpu=$cpu; best_wall=$wall; fi
-		if awk -v a="$rss" -v b="$max_rss" 'BEGIN{exit !(a > b)}'; then max_rss=$rss; fi
-	done
-	[ -n "$floor_cpu" ] || floor_cpu=$best_cpu
-	local times
-	times=$(awk -v c="$best_cpu" -v f="$floor_cpu" 'BEGIN { if (f > 0) printf "%.1f×", c/f; else print "-" }')
-	LAST_ROW=("$name" "$total" "$best_cpu" "$best_wall" "$max_rss" "$times")
-}
+row() { printf '%-36s %10s %8s %8s %8s %8s %8s  %s\n' "$@" | tee -a "$results"; }
+times() { awk -v c="$1" -v f="$2" 'BEGIN { if (f > 0) printf "%.1f", c/f; else print "-" }'; }
+failed=0
+check_lines() { [ "$(cat "$1")" = "$total" ] && echo ok || { failed=1; echo "FAILED (counted $(cat "$1"), want $total)"; }; }
 
 echo >&2
-echo "$total lines, $(awk -v b="$bytes" 'BEGIN{printf "%.2f", b/1e9}') GB, $days days of log time, 4 logs read in parallel" | tee -a "$results"
-row "run" "lines" "CPU s" "wall s" "RSS MiB" "× floor" "check"
-measure "floor: bufio.Scanner line count" "$BENCH_DIR/runs/linecount.out" "$BENCH_DIR/bin/linecount" "${files[@]}"
-if [ "$(cat "$BENCH_DIR/runs/linecount.out")" = "$total" ]; then verdict=ok; else verdict="FAILED: $(cat "$BENCH_DIR/runs/linecount.out") lines"; fi
-row "${LAST_ROW[@]}" "$verdict"
-failed=0
-[ "$verdict" = ok ] || failed=1
-
-measure "exporter --one-shot" "$BENCH_DIR/runs/oneshot.prom" "$exporter" --one-shot --log.level=error "${flags[@]}"
-row "${LAST_ROW[@]}" ""
-
-measure "report --format json" "$BENCH_DIR/runs/report.json" "$exporter" report --format json "${flags[@]}"
-row "${LAST_ROW[@]}" ""
-
-measure "report --format csv (users)" "$BENCH_DIR/runs/report.csv" "$exporter" report --format csv "${flags[@]}"
-if diff <(tail -n +2 "$BENCH_DIR/runs/report.csv" | LC_ALL=C sort) \
-	<(for f in "${files[@]}"; do tail -n +2 "$f.users.csv"; done | LC_ALL=C sort) >"$BENCH_DIR/runs/report.csv.diff"; then
-	verdict="ok: $(($(wc -l <"$BENCH_DIR/runs/report.csv") - 1)) user rows as generated"
-else
-	verdict="FAILED: $(wc -l <"$BENCH_DIR/runs/report.csv.diff") lines differ ($BENCH_DIR/runs/report.csv.diff)"
-	failed=1
-fi
-row "${LAST_ROW[@]}" "$verdict"
-
+echo "$total lines, $(awk -v b="$bytes" 'BEGIN{printf "%.2f", b/1e9}') GB, $days days of log time, 4 logs" | tee -a "$results"
+row "run" "lines" "CPU s" "wall s" "RSS MiB" "× floor" "× 64K" "check"
+for name in "${names[@]}"; do
+	case $name in
+	floor) label="floor: bufio.Scanner, as it comes" check=$(check_lines "${OUT[floor]}") ;;
+	floor64k) label="  (the Scanner reading 64 KiB)" check=$(check_lines "${OUT[floor64k]}") ;;
+	oneshot) label="exporter --one-shot" check="" ;;
+	json) label="report --format json" check="" ;;
+	csv)
+		label="report --format csv (users)"
+		if diff <(tail -n +2 "${OUT[csv]}" | LC_ALL=C sort) \
+			<(for f in "${files[@]}"; do tail -n +2 "$f.users.csv"; done | LC_ALL=C sort) >"${OUT[csv]}.diff"; then
+			check="ok: $(($(wc -l <"${OUT[csv]}") - 1)) user rows as generated"
+		else
+			check="FAILED: $(wc -l <"${OUT[csv]}.diff") lines differ (${OUT[csv]}.diff)"
+			failed=1
+		fi
+		;;
+	esac
+	row "$label" "$total" "${CPU[$name]}" "${WALL[$name]}" "${RSS[$name]}" "$(times "${CPU[$name]}" "${CPU[floor]}")" "$(times "${CPU[$name]}" "${CPU[floor64k]}")" "$check"
+done
 echo
-echo "machine: $(nproc) CPUs, $(lscpu | sed -n 's/^Model name: *//p'); load average now: $(cut -d' ' -f1-3 /proc/loadavg); $(date -u +%Y-%m-%dT%H:%MZ)"
-echo "CPU time is user+sys of all threads, the least of $repeats runs; wall time is that run's."
-echo "results: $results; outputs and /usr/bin/time -v reports: $BENCH_DIR/runs"
+echo "machine: $(nproc) CPUs, $(lscpu | sed -n 's/^Model name: *//p'); $(go version | cut -d' ' -f3-4); $(date -u '+%Y-%m-%d %H:%M UTC'); load average now: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "CPU time is user+sys of the whole process (all threads), least of $repeats runs taken in turn; wall time is that run's."
+echo "results: $results; outputs: $runs"
 exit $failed
