@@ -83,13 +83,14 @@ azuremfa_duplicate_requests_total{handling="other",log="radius"} 1
 	// Per user, as the report must show them: pnigam once as DOMAIN\PNIGAM, but shown as
 	// first written; the rejected repeat is a duplicate and a failure, not a prompt.
 	at := func(s string) time.Time { tm, _ := time.Parse(time.RFC3339Nano, s); return tm }
+	dom := func(user string) string { return `Domain\` + user }
 	wantUsers := []TruthRow{
-		{Name: `Domain\abandoned`, Requests: 1, Abandoned: 1, FirstSeen: at("2017-02-14T02:58:01Z"), LastSeen: at("2017-02-14T02:58:01Z")},
-		{Name: `Domain\late`, Requests: 1, FirstSeen: at("2017-02-14T02:59:00Z"), LastSeen: at("2017-02-14T02:59:00Z")},
-		{Name: `Domain\nobody`, Requests: 1, Failures: 1, FirstSeen: at("2017-02-14T02:58:50Z"), LastSeen: at("2017-02-14T02:58:50Z")},
-		{Name: `Domain\other`, Requests: 2, Duplicates: 1, Abandoned: 1, FirstSeen: at("2017-02-14T02:58:02Z"), LastSeen: at("2017-02-14T02:58:03Z")},
-		{Name: `Domain\pnigam`, Requests: 3, Duplicates: 1, Failures: 1, FirstSeen: at("2017-02-14T02:57:19.234778Z"), LastSeen: at("2017-02-14T02:58:00Z")},
-		{Name: `Domain\texter`, Requests: 1, FirstSeen: at("2017-02-14T02:58:41Z"), LastSeen: at("2017-02-14T02:58:41Z")},
+		{Name: dom("abandoned"), Requests: 1, Abandoned: 1, FirstSeen: at("2017-02-14T02:58:01Z"), LastSeen: at("2017-02-14T02:58:01Z")},
+		{Name: dom("late"), Requests: 1, FirstSeen: at("2017-02-14T02:59:00Z"), LastSeen: at("2017-02-14T02:59:00Z")},
+		{Name: dom("nobody"), Requests: 1, Failures: 1, FirstSeen: at("2017-02-14T02:58:50Z"), LastSeen: at("2017-02-14T02:58:50Z")},
+		{Name: dom("other"), Requests: 2, Duplicates: 1, Abandoned: 1, FirstSeen: at("2017-02-14T02:58:02Z"), LastSeen: at("2017-02-14T02:58:03Z")},
+		{Name: dom("pnigam"), Requests: 3, Duplicates: 1, Failures: 1, FirstSeen: at("2017-02-14T02:57:19.234778Z"), LastSeen: at("2017-02-14T02:58:00Z")},
+		{Name: dom("texter"), Requests: 1, FirstSeen: at("2017-02-14T02:58:41Z"), LastSeen: at("2017-02-14T02:58:41Z")},
 	}
 	truth := tr.truth.result("radius")
 	if !slices.Equal(truth.Users, wantUsers) {

@@ -20,7 +20,9 @@ func BenchmarkBuild(b *testing.B) {
 	if _, err := loggen.Generate(f, loggen.Config{Seed: 1, Lines: 200000, Kind: loggen.KindRadius, Malformed: 0.0001, CRLF: true}); err != nil {
 		b.Fatal(err)
 	}
-	f.Close()
+	if err := f.Close(); err != nil {
+		b.Fatal(err)
+	}
 	opts := Options{Logs: []Log{{Name: "radius", Path: p}}}
 	b.ReportAllocs()
 	for b.Loop() {

@@ -158,10 +158,10 @@ func sniffFile(path string) (enc string, unit int, endsWithNewline bool, status,
 	if err != nil {
 		return "", 1, false, StatusUnreadable, err.Error()
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // only read
 	head := make([]byte, sniffSize)
 	n, err := io.ReadFull(f, head)
-	if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
 		return "", 1, false, StatusUnreadable, err.Error()
 	}
 	head = head[:n]

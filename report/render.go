@@ -35,8 +35,11 @@ func Write(w io.Writer, r *Report, format string) error {
 // write with an indent of two blanks. The long lists (users, clients, fraud reports) are
 // written element by element rather than built whole in memory first.
 func (r *Report) WriteJSON(w io.Writer) error {
+	// bw keeps the first write error, which Flush returns: the writes are not checked one by one.
 	bw := bufio.NewWriterSize(w, 64<<10)
-	bw.WriteString("{")
+	put := func(s string) { _, _ = bw.WriteString(s) }
+	putBytes := func(b []byte) { _, _ = bw.Write(b) }
+	put("{")
 	v := reflect.ValueOf(r).Elem()
 	first := true
 	for i := 0; i < v.NumField(); i++ {
@@ -50,36 +53,36 @@ func (r *Report) WriteJSON(w io.Writer) error {
 			continue
 		}
 		if !first {
-			bw.WriteString(",")
+			put(",")
 		}
 		first = false
-		bw.WriteString("\n  ")
+		put("\n  ")
 		key, _ := json.Marshal(name)
-		bw.Write(key)
-		bw.WriteString(": ")
+		putBytes(key)
+		put(": ")
 		if fv.Kind() == reflect.Slice && fv.Len() > 0 {
-			bw.WriteString("[")
+			put("[")
 			for j := 0; j < fv.Len(); j++ {
 				if j > 0 {
-					bw.WriteString(",")
+					put(",")
 				}
 				b, err := json.MarshalIndent(fv.Index(j).Interface(), "    ", "  ")
 				if err != nil {
 					return err
 				}
-				bw.WriteString("\n    ")
-				bw.Write(b)
+				put("\n    ")
+				putBytes(b)
 			}
-			bw.WriteString("\n  ]")
+			put("\n  ]")
 			continue
 		}
 		b, err := json.MarshalIndent(fv.Interface(), "  ", "  ")
 		if err != nil {
 			return err
 		}
-		bw.Write(b)
+		putBytes(b)
 	}
-	bw.WriteString("\n}\n")
+	put("\n}\n")
 	return bw.Flush()
 }
 

@@ -20,20 +20,6 @@ func (c *counts) seen(t time.Time) {
 	}
 }
 
-func (c *counts) addAll(o *counts) {
-	c.requests += o.requests
-	c.duplicates += o.duplicates
-	c.promptedTwice += o.promptedTwice
-	c.failures += o.failures
-	c.fraud += o.fraud
-	c.abandoned += o.abandoned
-	c.notPerformed += o.notPerformed
-	if !o.first.IsZero() {
-		c.seen(o.first)
-		c.seen(o.last)
-	}
-}
-
 // row is one user (or client) of one log: the name as first written, and its counts.
 type row struct {
 	name  string
@@ -60,8 +46,8 @@ type table struct {
 	seeds    [2]maphash.Seed
 }
 
-func newTable(max int) *table {
-	return &table{max: max, index: make(map[uint64]int32), seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}}
+func newTable(maxRows int) *table {
+	return &table{max: maxRows, index: make(map[uint64]int32), seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}}
 }
 
 // get returns the counts of name, adding its row if there is room, else the overflow.

@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"errors"
 	"io"
 	"time"
 
@@ -48,7 +49,7 @@ func lastEntryOf(path string, opts *Options) (time.Time, bool) {
 	if err != nil {
 		return time.Time{}, false
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // only read
 	st, err := f.Stat()
 	if err != nil {
 		return time.Time{}, false
@@ -57,7 +58,7 @@ func lastEntryOf(path string, opts *Options) (time.Time, bool) {
 	off -= off % int64(unit)
 	buf := make([]byte, st.Size()-off)
 	n, err := f.ReadAt(buf, off)
-	if err != nil && err != io.EOF {
+	if err != nil && !errors.Is(err, io.EOF) {
 		return time.Time{}, false
 	}
 	buf = buf[:n]

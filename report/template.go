@@ -428,8 +428,8 @@ type templateCount struct {
 	first, last time.Time
 }
 
-func newTemplateSet(max int) *templateSet {
-	return &templateSet{max: max, index: make(map[string]int), seed: maphash.MakeSeed()}
+func newTemplateSet(maxTemplates int) *templateSet {
+	return &templateSet{max: maxTemplates, index: make(map[string]int), seed: maphash.MakeSeed()}
 }
 
 // add counts one line of message m at t with the templater's scratch.

@@ -11,6 +11,15 @@ import (
 	"unicode/utf8"
 )
 
+// textWriter writes the text report into a bufio.Writer, which keeps the first write error;
+// WriteText returns it from Flush, so the writes are not checked one by one.
+type textWriter struct{ b *bufio.Writer }
+
+func (w textWriter) printf(format string, a ...any) { _, _ = fmt.Fprintf(w.b, format, a...) }
+func (w textWriter) println(a ...any)               { _, _ = fmt.Fprintln(w.b, a...) }
+func (w textWriter) print(a ...any)                 { _, _ = fmt.Fprint(w.b, a...) }
+func (w textWriter) str(s string)                   { _, _ = w.b.WriteString(s) }
+
 // textWidth is the width the text report fits in: a console on the MFA server.
 const textWidth = 100
 
@@ -33,7 +42,7 @@ type textTable struct {
 
 func (t *textTable) add(cells ...string) { t.rows = append(t.rows, cells) }
 
-func (t *textTable) write(w *bufio.Writer) {
+func (t *textTable) write(w textWriter) {
 	widths := make([]int, len(t.cols))
 	for i, c := range t.cols {
 		widths[i] = runeLen(c.head)
@@ -88,7 +97,7 @@ func (t *textTable) write(w *bufio.Writer) {
 }
 
 // writeLine writes one row at the given widths.
-func (t *textTable) writeLine(w *bufio.Writer, widths []int, cells []string) {
+func (t *textTable) writeLine(w textWriter, widths []int, cells []string) {
 	{
 		var b strings.Builder
 		b.WriteString(strings.Repeat(" ", t.indent))
@@ -109,7 +118,7 @@ func (t *textTable) writeLine(w *bufio.Writer, widths []int, cells []string) {
 				b.WriteString(cell)
 			}
 		}
-		w.WriteString(strings.TrimRight(b.String(), " ") + "\n")
+		w.str(strings.TrimRight(b.String(), " ") + "\n")
 	}
 }
 
@@ -204,19 +213,20 @@ func ranked[T any](rows []T, key func(T) int64) []T {
 
 // WriteText writes the report as aligned tables that fit in 100 columns.
 func (r *Report) WriteText(out io.Writer) error {
-	w := bufio.NewWriter(out)
+	bw := bufio.NewWriter(out)
+	w := textWriter{bw}
 	top := r.Settings.Top
-	heading := func(s string) { fmt.Fprintf(w, "\n== %s ==\n", s) }
-	sub := func(s string) { fmt.Fprintf(w, "\n%s\n", s) }
+	heading := func(s string) { w.printf("\n== %s ==\n", s) }
+	sub := func(s string) { w.printf("\n%s\n", s) }
 
-	fmt.Fprintln(w, "Azure MFA Server log report")
-	fmt.Fprintf(w, "Logs:     %s\n", strings.Join(r.Logs, ", "))
-	fmt.Fprintf(w, "Range:    %s\n", r.rangeText())
-	fmt.Fprintf(w, "Rules:    duplicate window %s, request timeout %s", dur(r.Settings.DuplicateWindowSeconds), dur(r.Settings.AuthTimeoutSeconds))
+	w.println("Azure MFA Server log report")
+	w.printf("Logs:     %s\n", strings.Join(r.Logs, ", "))
+	w.printf("Range:    %s\n", r.rangeText())
+	w.printf("Rules:    duplicate window %s, request timeout %s", dur(r.Settings.DuplicateWindowSeconds), dur(r.Settings.AuthTimeoutSeconds))
 	if r.Anonymized {
-		fmt.Fprint(w, "; anonymized (user names and clients are pseudonyms)")
+		w.print("; anonymized (user names and clients are pseudonyms)")
 	}
-	fmt.Fprintln(w)
+	w.println()
 
 	// Coverage.
 	heading("Coverage")
@@ -231,8 +241,8 @@ func (r *Report) WriteText(out io.Writer) error {
 			num(c.NotUnderstood), num(c.Unknown), num(c.Errors))
 	}
 	t.write(w)
-	fmt.Fprintln(w, "Understood: a message the parser decodes (request, result, Pfauth, primary auth, OATH,")
-	fmt.Fprintln(w, "audit). Not understood: unknown templates and error lines, listed below.")
+	w.println("Understood: a message the parser decodes (request, result, Pfauth, primary auth, OATH,")
+	w.println("audit). Not understood: unknown templates and error lines, listed below.")
 
 	sub("Files read (oldest first)")
 	t = &textTable{cols: []column{{head: "log"}, {head: "file", flex: true}, {head: "bytes", right: true},
@@ -267,7 +277,7 @@ func (r *Report) WriteText(out io.Writer) error {
 		}
 	}
 	for _, h := range health {
-		fmt.Fprintln(w, fit(h, textWidth))
+		w.println(fit(h, textWidth))
 	}
 
 	templates := func(title string, get func(*Coverage) ([]Template, int64), times bool) {
@@ -277,11 +287,11 @@ func (r *Report) WriteText(out io.Writer) error {
 			t.cols = append(t.cols, column{head: "first seen"}, column{head: "last seen"})
 		}
 		t.cols = append(t.cols, column{head: "template / e.g. example", flex: true, wrap: true})
-		any := false
+		found := false
 		for _, l := range r.Logs {
 			list, other := get(r.Coverage[l])
 			for _, tp := range topN(list, top) {
-				any = true
+				found = true
 				row := []string{l, num(tp.Count)}
 				if times {
 					row = append(row, shortTime(tp.FirstSeen), shortTime(tp.LastSeen))
@@ -298,10 +308,10 @@ func (r *Report) WriteText(out io.Writer) error {
 				t.add(append(row, fmt.Sprintf("… and %d more templates, %d lines beyond the cap", n, other))...)
 			}
 		}
-		if any {
+		if found {
 			t.write(w)
 		} else {
-			fmt.Fprintln(w, "  none")
+			w.println("  none")
 		}
 	}
 	templates("Unknown message templates (what the parser does not recognise; most frequent first)",
@@ -314,7 +324,7 @@ func (r *Report) WriteText(out io.Writer) error {
 	// Summary.
 	heading("Summary")
 	if entries == 0 {
-		fmt.Fprintln(w, "The logs hold no entry"+map[bool]string{true: " in the range", false: ""}[r.Range.Since != nil || r.Range.Until != nil]+": nothing to count.")
+		w.println("The logs hold no entry" + map[bool]string{true: " in the range", false: ""}[r.Range.Since != nil || r.Range.Until != nil] + ": nothing to count.")
 	}
 	t = &textTable{cols: []column{{head: "log"}, {head: "requests", right: true}, {head: "success", right: true},
 		{head: "failure", right: true}, {head: "pending", right: true}, {head: "unknown", right: true},
@@ -383,9 +393,9 @@ func (r *Report) WriteText(out io.Writer) error {
 
 	// Users.
 	heading("Users")
-	fmt.Fprintf(w, "%d users over %d logs (names that differ only in case are one user); top %s by requests (reqs).\n",
+	w.printf("%d users over %d logs (names that differ only in case are one user); top %s by requests (reqs).\n",
 		len(r.Users), len(r.Logs), topText(top))
-	fmt.Fprintln(w, "dups: duplicate requests; twice: those that prompted again; aband: abandoned; n/p: not performed.")
+	w.println("dups: duplicate requests; twice: those that prompted again; aband: abandoned; n/p: not performed.")
 	r.beyondText(w, r.UsersBeyondCap, "users")
 	userTable := func(rows []UserRow) {
 		t := &textTable{cols: userColumns("user")}
@@ -393,7 +403,7 @@ func (r *Report) WriteText(out io.Writer) error {
 			t.add(countCells(u.Log, userName(u.User), &u.Counts)...)
 		}
 		if len(rows) == 0 {
-			fmt.Fprintln(w, "  none")
+			w.println("  none")
 			return
 		}
 		t.write(w)
@@ -405,7 +415,7 @@ func (r *Report) WriteText(out io.Writer) error {
 	userTable(topN(ranked(r.Users, func(u UserRow) int64 { return u.Failures }), top))
 	sub("Fraud reports (every one: codes 112 and 132)")
 	if len(r.FraudReports) == 0 {
-		fmt.Fprintln(w, "  none")
+		w.println("  none")
 	} else {
 		t = &textTable{cols: []column{{head: "time"}, {head: "log"}, {head: "user", flex: true}, {head: "client"},
 			{head: "code", right: true}, {head: "description"}}}
@@ -414,17 +424,17 @@ func (r *Report) WriteText(out io.Writer) error {
 		}
 		t.write(w)
 		if r.FraudReportsLeftOut > 0 {
-			fmt.Fprintf(w, "… and %d more fraud reports beyond the cap on the list.\n", r.FraudReportsLeftOut)
+			w.printf("… and %d more fraud reports beyond the cap on the list.\n", r.FraudReportsLeftOut)
 		}
 	}
 
 	// Clients.
 	heading("Clients")
-	fmt.Fprintf(w, "%d client addresses (from lines that name one: Pfauth and \"not performed\"); top %s by requests.\n",
+	w.printf("%d client addresses (from lines that name one: Pfauth and \"not performed\"); top %s by requests.\n",
 		len(r.Clients), topText(top))
 	r.beyondText(w, r.ClientsBeyondCap, "clients")
 	if len(r.Clients) == 0 {
-		fmt.Fprintln(w, "  none")
+		w.println("  none")
 	} else {
 		t = &textTable{cols: userColumns("client")}
 		for _, c := range topN(r.Clients, top) {
@@ -436,9 +446,9 @@ func (r *Report) WriteText(out io.Writer) error {
 	// Timeline.
 	heading("Timeline")
 	if len(r.Timeline.Points) == 0 {
-		fmt.Fprintln(w, "  no requests")
+		w.println("  no requests")
 	} else {
-		fmt.Fprintf(w, "%d intervals of %s (UTC), all logs.\n", len(r.Timeline.Points), dur(float64(r.Timeline.StepSeconds)))
+		w.printf("%d intervals of %s (UTC), all logs.\n", len(r.Timeline.Points), dur(float64(r.Timeline.StepSeconds)))
 		var peak int64
 		for _, p := range r.Timeline.Points {
 			peak = max(peak, p.Requests)
@@ -450,7 +460,7 @@ func (r *Report) WriteText(out io.Writer) error {
 		}
 		t.write(w)
 	}
-	return w.Flush()
+	return bw.Flush()
 }
 
 func userColumns(name string) []column {
@@ -465,10 +475,10 @@ func countCells(log, name string, c *Counts) []string {
 		num(c.Fraud), num(c.Abandoned), num(c.NotPerformed), shortTime(c.FirstSeen), shortTime(c.LastSeen)}
 }
 
-func (r *Report) beyondText(w *bufio.Writer, b map[string]*Beyond, what string) {
+func (r *Report) beyondText(w textWriter, b map[string]*Beyond, what string) {
 	for _, l := range r.Logs {
 		if x := b[l]; x != nil {
-			fmt.Fprintf(w, "%s: the table is full (%d rows): %d events of further %s (%d requests, %d failures, %d fraud) are in the totals only.\n",
+			w.printf("%s: the table is full (%d rows): %d events of further %s (%d requests, %d failures, %d fraud) are in the totals only.\n",
 				l, r.Settings.MaxRows, x.Events, what, x.Requests, x.Failures, x.Fraud)
 		}
 	}
@@ -476,10 +486,9 @@ func (r *Report) beyondText(w *bufio.Writer, b map[string]*Beyond, what string) 
 
 func (r *Report) rangeText() string {
 	var b strings.Builder
-	switch {
-	case r.Range.FirstEntry == nil:
+	if r.Range.FirstEntry == nil {
 		b.WriteString("no entries")
-	default:
+	} else {
 		fmt.Fprintf(&b, "entries from %s to %s", longTime(*r.Range.FirstEntry), longTime(*r.Range.LastEntry))
 	}
 	switch {

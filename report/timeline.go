@@ -105,11 +105,11 @@ func (tl *timeline) coarsen(s int) {
 	tl.buckets, tl.step, tl.last = nb, s, nil
 }
 
-// chooseStep is the smallest step, no finer than step index min, that divides [from, to]
+// chooseStep is the smallest step, no finer than step index finest, that divides [from, to]
 // into at most targetPoints intervals.
-func chooseStep(from, to time.Time, min int) int {
+func chooseStep(from, to time.Time, finest int) int {
 	span := to.Sub(from)
-	for s := min; s < len(steps); s++ {
+	for s := finest; s < len(steps); s++ {
 		if span <= 0 || float64(span)/float64(steps[s]) <= targetPoints {
 			return s
 		}

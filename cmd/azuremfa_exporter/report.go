@@ -109,10 +109,11 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	name := exporterName + " " + reportCommand
 	if _, err := app.Parse(args); err != nil {
 		err = explainParseError(app, args, err)
-		if _, ok := err.(*flagError); ok {
-			fmt.Fprintf(stderr, "%s: error: %v\n", name, err)
+		var fe *flagError
+		if errors.As(err, &fe) {
+			_, _ = fmt.Fprintf(stderr, "%s: error: %v\n", name, err) // nowhere else to say it if this fails
 		} else {
-			fmt.Fprintf(stderr, "%s: error: %v, try --help\n", name, err)
+			_, _ = fmt.Fprintf(stderr, "%s: error: %v, try --help\n", name, err)
 		}
 		return 2
 	}
@@ -120,7 +121,7 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		return 0
 	}
 	fail := func(code int, err error) int {
-		fmt.Fprintf(stderr, "%s: error: %v\n", name, err)
+		_, _ = fmt.Fprintf(stderr, "%s: error: %v\n", name, err) // nowhere else to say it if this fails
 		return code
 	}
 	opts, err := r.reportConfig(&o, runtime.GOOS)
@@ -136,7 +137,8 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		if file, err = os.Create(r.output); err != nil {
 			return fail(2, &flagError{flag: "output", value: r.output, problem: oneLine(err.Error())})
 		}
-		defer file.Close()
+		// Closed below with its error checked; this one only releases the handle on a failure.
+		defer func() { _ = file.Close() }()
 		out = file
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)

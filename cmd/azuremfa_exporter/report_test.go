@@ -117,7 +117,9 @@ func TestReportEqualsOneShot(t *testing.T) {
 		if _, err := loggen.Generate(f, loggen.Config{Seed: 21, Lines: 30000, Kind: k, Malformed: 0.002, CRLF: k == loggen.KindIIS}); err != nil {
 			t.Fatal(err)
 		}
-		f.Close()
+		if err := f.Close(); err != nil {
+			t.Fatal(err)
+		}
 		flagName := map[loggen.Kind]string{loggen.KindRadius: "radius", loggen.KindIIS: "iis", loggen.KindService: "service", loggen.KindSyslog: "syslog"}[k]
 		args = append(args, "--mfa."+flagName+"-log="+p)
 	}
