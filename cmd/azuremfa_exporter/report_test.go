@@ -290,39 +290,42 @@ func TestReportReadsTheSyncLog(t *testing.T) {
 	}
 }
 
-// TestReportDocExcerpt: the excerpt docs/report.md quotes is what the command prints.
+// TestReportDocExcerpt: the excerpts docs/report.md and the README quote are what the command
+// prints.
 func TestReportDocExcerpt(t *testing.T) {
-	doc, err := os.ReadFile("../../docs/report.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	const cmd = "azuremfa_exporter report --mfa.log-dir=testdata/sample --top 5"
-	i := strings.Index(string(doc), cmd)
-	if i < 0 {
-		t.Fatalf("docs/report.md does not show %q", cmd)
-	}
-	rest := string(doc[i:])
-	start := strings.Index(rest, "prints")
-	block := rest[start:]
-	block = block[strings.Index(block, "```\n")+4:]
-	block = block[:strings.Index(block, "```")]
 	code, out, errOut := runArgs(t, "report", "--mfa.log-dir=../../testdata/sample", "--top", "5")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	n := 0
-	for _, line := range strings.Split(block, "\n") {
-		if line == "" {
-			continue
+	for _, file := range []string{"../../docs/report.md", "../../README.md"} {
+		doc, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
 		}
-		n++
-		if !strings.Contains(out, line+"\n") {
-			t.Errorf("docs/report.md quotes a line the report does not print:\n%s\nthe report:\n%s", line, out)
-			break
+		const cmd = "azuremfa_exporter report --mfa.log-dir=testdata/sample --top 5"
+		i := strings.Index(string(doc), cmd)
+		if i < 0 {
+			t.Fatalf("%s does not show %q", file, cmd)
 		}
-	}
-	if n < 10 {
-		t.Errorf("the excerpt has %d lines", n)
+		// The excerpt is the code block after the word "prints" that follows the command.
+		rest := string(doc[i:])
+		block := rest[strings.Index(rest, "prints"):]
+		block = block[strings.Index(block, "```\n")+4:]
+		block = block[:strings.Index(block, "```")]
+		n := 0
+		for _, line := range strings.Split(block, "\n") {
+			if line == "" {
+				continue
+			}
+			n++
+			if !strings.Contains(out, line+"\n") {
+				t.Errorf("%s quotes a line the report does not print:\n%s\nthe report:\n%s", file, line, out)
+				break
+			}
+		}
+		if n < 8 {
+			t.Errorf("%s: the excerpt has %d lines", file, n)
+		}
 	}
 }
 
