@@ -79,29 +79,13 @@ type options struct {
 func newApp(o *options, goos string) *kingpin.Application {
 	app := kingpin.New(exporterName, "Prometheus exporter for the logs of on-premises Azure Multi-Factor Authentication Server. "+
 		"`"+exporterName+" "+reportCommand+" --help`: the report of the logs (who, from which client, since when).")
-	defaultDir := ""
-	if goos == "windows" {
-		defaultDir = windowsLogDir
-	}
-	app.Flag("mfa.log-dir", "MFA Server's log folder: the RADIUS, IIS and service logs in it are followed.").
-		Default(defaultDir).IsSetByUser(&o.logDirSet).StringVar(&o.logDir)
-	app.Flag("mfa.radius-log", "Path of MultiFactorAuthRadiusSvc.log (overrides --mfa.log-dir for this log).").StringVar(&o.radiusLog)
-	app.Flag("mfa.iis-log", "Path of MultiFactorAuthIisNm.log (overrides --mfa.log-dir for this log).").StringVar(&o.iisLog)
-	app.Flag("mfa.service-log", "Path of MultiFactorAuthSvc.log (overrides --mfa.log-dir for this log).").StringVar(&o.serviceLog)
-	app.Flag("mfa.syslog-log", "Path of a syslog file holding MFA Server's messages (Linux collectors).").StringVar(&o.syslogLog)
+	addLogFlags(app, o, goos, "followed")
 	app.Flag("tail.from-start", "Read log files present at start from their beginning (default: from their end). A file that appears later, or after a rollover, is always read from its beginning.").BoolVar(&o.fromStart)
 	app.Flag("tail.poll", "Poll files instead of using file-system notifications (always on Windows, where NTFS does not report changes reliably while the writer holds the file).").BoolVar(&o.poll)
 	app.Flag("tail.poll-interval", "How often files are polled (in notify mode, a safety poll runs at 8 times this).").Default("100ms").DurationVar(&o.pollInterval)
 	app.Flag("tail.positions-file", "File where read offsets are kept across restarts, saved every 5 s, at stop and on SIGHUP (off when empty).").StringVar(&o.positionsFile)
-	app.Flag("tail.max-line-bytes", "Longer lines are skipped (memory stays bounded) and counted as malformed.").Default("1048576").SetValue(intFlag{&o.maxLineBytes})
-	app.Flag("duplicate.window", "A request for a user who made one less than this much log time earlier is a duplicate.").
-		Default("30s").DurationVar(&o.duplicateWindow)
-	app.Flag("auth.timeout", "A request without a result after this much log time is abandoned.").Default("5m").DurationVar(&o.authTimeout)
-	app.Flag("auth.max-open", "Cap on requests waiting for their result per log; the oldest beyond it are abandoned and counted.").
-		Default("10000").SetValue(intFlag{&o.maxOpen})
+	addReadingRules(app, o)
 	app.Flag("stats.window", "Log time over which the two ratio gauges are computed.").Default("5m").DurationVar(&o.statsWindow)
-	app.Flag("syslog.year", "Year of the first RFC 3164 syslog line, which carries none; later lines move on at each New Year in the log. 0: the current year, or the last one if the first line would be more than a day ahead.").
-		Default("0").SetValue(intFlag{&o.syslogYear})
 	app.Flag("one-shot", "Read every configured log from start to end, print the azuremfa_ metrics to stdout and exit.").BoolVar(&o.oneShot)
 	app.Flag("web.telemetry-path", "Path under which to expose metrics. /-/healthy answers 200; / shows a landing page unless the metrics are there.").Default("/metrics").StringVar(&o.metricsPath)
 	app.Flag("web.disable-exporter-metrics", "Exclude the exporter's own process, Go and promhttp metrics.").BoolVar(&o.disableExporterMetrics)

@@ -15,7 +15,6 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
-	"time"
 
 	"github.com/alecthomas/kingpin/v2"
 	"github.com/prometheus/common/version"
@@ -57,26 +56,10 @@ func newReportApp(o *options, r *reportOptions, goos string) *kingpin.Applicatio
 		"the authentications by result and code, answer times, and who (user, client) caused the duplicates, "+
 		"failures and fraud reports the metrics count, over time. The metrics carry no user names; the report does "+
 		"(--anonymize replaces them by pseudonyms).")
-	defaultDir := ""
-	if goos == "windows" {
-		defaultDir = windowsLogDir
-	}
-	app.Flag("mfa.log-dir", "MFA Server's log folder: the RADIUS, IIS and service logs in it are read.").
-		Default(defaultDir).IsSetByUser(&o.logDirSet).StringVar(&o.logDir)
-	app.Flag("mfa.radius-log", "Path of MultiFactorAuthRadiusSvc.log (overrides --mfa.log-dir for this log).").StringVar(&o.radiusLog)
-	app.Flag("mfa.iis-log", "Path of MultiFactorAuthIisNm.log (overrides --mfa.log-dir for this log).").StringVar(&o.iisLog)
-	app.Flag("mfa.service-log", "Path of MultiFactorAuthSvc.log (overrides --mfa.log-dir for this log).").StringVar(&o.serviceLog)
-	app.Flag("mfa.syslog-log", "Path of a syslog file holding MFA Server's messages (Linux collectors).").StringVar(&o.syslogLog)
+	addLogFlags(app, o, goos, "read")
 	app.Flag("mfa.adsync-log", "Path of "+adsyncFile+", the directory sync service's log, read for its errors (default: the one in --mfa.log-dir, when it exists).").
 		StringVar(&r.adsyncLog)
-	app.Flag("tail.max-line-bytes", "Longer lines are skipped (memory stays bounded) and counted as malformed.").Default("1048576").SetValue(intFlag{&o.maxLineBytes})
-	app.Flag("duplicate.window", "A request for a user who made one less than this much log time earlier is a duplicate.").
-		Default("30s").DurationVar(&o.duplicateWindow)
-	app.Flag("auth.timeout", "A request without a result after this much log time is abandoned.").Default("5m").DurationVar(&o.authTimeout)
-	app.Flag("auth.max-open", "Cap on requests waiting for their result per log; the oldest beyond it are abandoned and counted.").
-		Default("10000").SetValue(intFlag{&o.maxOpen})
-	app.Flag("syslog.year", "Year of the first RFC 3164 syslog line, which carries none; later lines move on at each New Year in the log. 0: the current year, or the last one if the first line would be more than a day ahead.").
-		Default("0").SetValue(intFlag{&o.syslogYear})
+	addReadingRules(app, o)
 	app.Flag("since", "Count the authentications that start at or after this log time: RFC 3339 (2026-11-23T08:00:00Z) or a duration before the last entry (24h, 7d).").
 		StringVar(&r.since)
 	app.Flag("until", "Count the authentications that start before this log time: RFC 3339 or a duration before the last entry.").
@@ -170,36 +153,14 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) int
 // them into the report's options.
 func (r *reportOptions) reportConfig(o *options, goos string) (report.Options, error) {
 	var opts report.Options
-	durations := []struct {
-		flag     string
-		v        time.Duration
-		min, max time.Duration
-	}{
-		{"duplicate.window", o.duplicateWindow, minDuplicateWindow, maxDuplicateWindow},
-		{"auth.timeout", o.authTimeout, minAuthTimeout, maxAuthTimeout},
+	if err := o.checkReadingRules(); err != nil {
+		return opts, err
 	}
-	for _, d := range durations {
-		if d.v < d.min || d.v > d.max {
-			return opts, &flagError{flag: d.flag, value: d.v.String(), problem: "out of range"}
-		}
+	if err := checkInt("top", r.top, 0, math.MaxInt); err != nil {
+		return opts, err
 	}
-	ints := []struct {
-		flag     string
-		v        int
-		min, max int
-	}{
-		{"tail.max-line-bytes", o.maxLineBytes, minMaxLineBytes, maxMaxLineBytes},
-		{"auth.max-open", o.maxOpen, minMaxOpen, maxMaxOpen},
-		{"top", r.top, 0, math.MaxInt},
-		{"max-rows", r.maxRows, 1, math.MaxInt32},
-	}
-	for _, i := range ints {
-		if i.v < i.min || i.v > i.max {
-			return opts, &flagError{flag: i.flag, value: strconv.Itoa(i.v), problem: "out of range"}
-		}
-	}
-	if y := o.syslogYear; y != 0 && (y < minSyslogYear || y > maxSyslogYear) {
-		return opts, &flagError{flag: "syslog.year", value: strconv.Itoa(y), problem: "out of range"}
+	if err := checkInt("max-rows", r.maxRows, 1, math.MaxInt32); err != nil {
+		return opts, err
 	}
 	if !slices.Contains(report.Formats, r.format) {
 		return opts, &flagError{flag: "format", value: r.format, problem: "one of " + strings.Join(report.Formats, ", ")}

@@ -130,37 +130,17 @@ func (e *flagError) Error() string {
 // validate checks every flag. It reads the file system only to check that the files and
 // folders named exist where they must; it opens nothing for writing and binds nothing.
 func (o *options) validate(goos string) error {
-	durations := []struct {
-		flag     string
-		v        time.Duration
-		min, max time.Duration
-	}{
-		{"tail.poll-interval", o.pollInterval, minPollInterval, maxPollInterval},
-		{"duplicate.window", o.duplicateWindow, minDuplicateWindow, maxDuplicateWindow},
-		{"auth.timeout", o.authTimeout, minAuthTimeout, maxAuthTimeout},
-		{"stats.window", o.statsWindow, minStatsWindow, maxStatsWindow},
+	if err := o.checkReadingRules(); err != nil {
+		return err
 	}
-	for _, d := range durations {
-		if d.v < d.min || d.v > d.max {
-			return &flagError{flag: d.flag, value: d.v.String(), problem: "out of range"}
+	for _, err := range []error{
+		checkDuration("tail.poll-interval", o.pollInterval, minPollInterval, maxPollInterval),
+		checkDuration("stats.window", o.statsWindow, minStatsWindow, maxStatsWindow),
+		checkInt("web.max-requests", o.maxRequests, 0, maxMaxRequests),
+	} {
+		if err != nil {
+			return err
 		}
-	}
-	ints := []struct {
-		flag     string
-		v        int
-		min, max int
-	}{
-		{"tail.max-line-bytes", o.maxLineBytes, minMaxLineBytes, maxMaxLineBytes},
-		{"auth.max-open", o.maxOpen, minMaxOpen, maxMaxOpen},
-		{"web.max-requests", o.maxRequests, 0, maxMaxRequests},
-	}
-	for _, i := range ints {
-		if i.v < i.min || i.v > i.max {
-			return &flagError{flag: i.flag, value: strconv.Itoa(i.v), problem: "out of range"}
-		}
-	}
-	if y := o.syslogYear; y != 0 && (y < minSyslogYear || y > maxSyslogYear) {
-		return &flagError{flag: "syslog.year", value: strconv.Itoa(y), problem: "out of range"}
 	}
 	if problem := checkTelemetryPath(o.metricsPath); problem != "" {
 		return &flagError{flag: "web.telemetry-path", value: o.metricsPath, problem: problem}
