@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -380,6 +381,9 @@ func TestRowCapsAddUp(t *testing.T) {
 // TestPermissionDenied: a log that cannot be opened is listed as unreadable, with the
 // system's reason, and the other logs are reported. (Root opens anything: skipped as root.)
 func TestPermissionDenied(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("chmod on Windows only sets the read-only attribute: permission denied cannot be produced this way")
+	}
 	if os.Geteuid() == 0 {
 		t.Skip("root can read a file without permissions; the folder case of TestBadInput covers the path")
 	}

@@ -51,13 +51,20 @@ type middleSearch struct {
 }
 
 // middlesSince is where the search for middle files starts: after the file
-// closed last, or nil if none was (nothing can have been missed).
+// closed last. When none was (the path was missing at start), a file that
+// appears there may already have been rolled over, once or many times,
+// before the first look: the generations written since Run started are
+// read first. mtimeSlack allows for file systems that store coarse times.
 func (t *tailer) middlesSince() *middleSearch {
 	if t.last.id == (fileID{}) {
-		return nil
+		return &middleSearch{after: t.startedAt.Add(-mtimeSlack)}
 	}
 	return &middleSearch{after: t.last.mod, exclude: t.last.id}
 }
+
+// mtimeSlack is the coarsest modification-time resolution in use (FAT: 2 s).
+// A sibling present at start is excluded by identity, not by this time.
+const mtimeSlack = 2 * time.Second
 
 // maxKnown bounds the identities remembered. Forgetting one is safe: a
 // file read or present long ago was also last written before the file

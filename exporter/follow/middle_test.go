@@ -108,3 +108,43 @@ func TestMiddleFileUnderTwoNames(t *testing.T) {
 		t.Errorf("lost %d, doubled %d, corrupt %d", lost, doubled, bad)
 	}
 }
+
+// TestRolledBeforeFirstLook: the path is missing at start; the writer creates the log, fills
+// it and rolls it over twice before the follower's first look. The generations written since
+// the start are read whole, oldest first, then the file at the path; a rolled file that was
+// there before the start, and a restored backup with an old time, are not.
+func TestRolledBeforeFirstLook(t *testing.T) {
+	for _, poll := range modes {
+		t.Run(modeName(poll), func(t *testing.T) {
+			path := tempLog(t)
+			historic := path + ".7"
+			if err := os.WriteFile(historic, []byte("historic 0\nhistoric 1\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			r := start(t, Config{Path: path, Poll: poll})
+			r.look() // the start is done: the path is missing
+
+			w := newWriter(t, path, cCRLF)
+			defer w.close()
+			w.lines(3)
+			rotate(t, w, rRename, false)
+			w.lines(4)
+			rotate(t, w, rRename, false)
+			restored := path + ".restored"
+			if err := os.WriteFile(restored, []byte("restored 0\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			old := time.Now().Add(-time.Hour)
+			if err := os.Chtimes(restored, old, old); err != nil {
+				t.Fatal(err)
+			}
+			w.lines(2)
+			r.look()
+			r.waitLines(w.next)
+			r.look()
+			if lost, doubled, bad := check(t, r.got(), w, nil); lost+doubled+bad != 0 {
+				t.Errorf("lost %d, doubled %d, corrupt or foreign %d", lost, doubled, bad)
+			}
+		})
+	}
+}

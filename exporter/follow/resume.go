@@ -13,6 +13,7 @@ import (
 // read from its end; only a file with no saved position that appears later
 // is read from 0.
 func (t *tailer) start(ctx context.Context, emit func([]byte)) {
+	t.startedAt = time.Now()
 	t.noteKnown() // rolled files already there are never middle files of this run
 	st, err := t.stat(t.cfg.Path)
 	hasResume := t.cfg.Resume != nil && t.cfg.Resume.Identity != ""

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 const (
@@ -67,6 +68,7 @@ type tailer struct {
 	startPending bool
 	last         heldFile   // the file closed last: where a search for middle files starts
 	known        knownFiles // rolled files never to read again as middle files (middle.go)
+	startedAt    time.Time  // wall clock when Run started: no file held yet, later siblings are generations
 
 	stat func(path string) (pathStat, error) // statPath; replaced in tests
 }
