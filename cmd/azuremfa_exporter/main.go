@@ -158,6 +158,8 @@ func (o *options) exporterConfig() exporter.Config {
 
 // run is main with its exit code: 0 on a clean stop, 1 on a failure, 2 on bad flags.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	// `report` is dispatched before parsing, so that the report and the exporter each have
+	// their own flags, help and errors.
 	if len(args) > 0 && args[0] == reportCommand {
 		return runReport(ctx, args[1:], stdout, stderr)
 	}
@@ -167,8 +169,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	app.ErrorWriter(stderr)
 	exited := false
 	app.Terminate(func(int) { exited = true })
-	command, err := app.Parse(args)
-	if err != nil {
+	if _, err := app.Parse(args); err != nil {
 		err = explainParseError(app, args, err)
 		hint := ", try --help"
 		if fe := (*flagError)(nil); errors.As(err, &fe) {
@@ -179,12 +180,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if exited { // --help or --version
 		return 0
 	}
-	switch command {
-	// `report` is dispatched before parsing (above), so that the report and the exporter each
-	// have their own flags, help and errors.
-	default:
-		return runExporter(ctx, &o, stdout, stderr)
-	}
+	return runExporter(ctx, &o, stdout, stderr)
 }
 
 // usageError says why the flags were refused and returns exit code 2. A service's standard

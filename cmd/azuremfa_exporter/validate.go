@@ -180,6 +180,11 @@ func (o *options) validateFiles(goos string) error {
 			return &flagError{flag: l.flag, value: l.path, problem: fmt.Sprintf("--%s and --%s are the same file", other, l.flag)}
 		}
 		seen[abs] = l.flag
+		// A replay reads what is there now: a folder at a log path is a mistake in the flag.
+		// (Following waits, counting a read error, for a file to take the folder's place.)
+		if st, err := os.Stat(l.path); err == nil && st.IsDir() && o.oneShot {
+			return &flagError{flag: l.flag, value: l.path, problem: "a folder, not a log file"}
+		}
 	}
 	if o.positionsFile != "" {
 		if other, ok := seen[key(o.positionsFile)]; ok {

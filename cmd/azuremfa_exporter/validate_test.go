@@ -119,6 +119,7 @@ func TestBadFlags(t *testing.T) {
 		{"mfa.log-dir", []string{"--mfa.log-dir=" + radius}},
 		{"mfa.log-dir", []string{"--one-shot", "--mfa.log-dir=" + missing}},
 		{"mfa.radius-log", []string{"--one-shot", "--mfa.log-dir=", "--mfa.radius-log=" + filepath.Join(missing, "r.log")}},
+		{"mfa.syslog-log", []string{"--one-shot", "--mfa.syslog-log=" + logs}},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			logFile := filepath.Join(t.TempDir(), "exporter.log")

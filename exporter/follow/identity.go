@@ -56,6 +56,8 @@ var (
 func notRegular(path string, mode fs.FileMode) error {
 	kind := "a special file"
 	switch {
+	case mode.IsDir():
+		kind = "a directory"
 	case mode&fs.ModeNamedPipe != 0:
 		kind = "a named pipe (FIFO)"
 	case mode&fs.ModeSocket != 0:
