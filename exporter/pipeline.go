@@ -1,6 +1,7 @@
 package exporter
 
 import (
+	"bytes"
 	"errors"
 	"log/slog"
 	"time"
@@ -71,6 +72,12 @@ func NewPipeline(sink LogSink, cfg PipelineConfig, logger *slog.Logger) *Pipelin
 func (p *Pipeline) HandleLine(line []byte) {
 	p.lines++
 	p.sink.Line()
+	if len(line) > 0 && line[0] == 0 {
+		// NUL bytes before a line: the zeroed tail Windows leaves of a file whose writer
+		// stopped without flushing (a crash, a power cut). The writer's next line follows them
+		// without a line ending; it is read as it was written.
+		line = bytes.TrimLeft(line, "\x00")
+	}
 	if err := logparse.ParseLine(line, p.opts, &p.entry); err != nil {
 		p.sink.Malformed(line, err)
 		p.reportMalformed(len(line), err)

@@ -66,3 +66,24 @@ azuremfa_log_last_entry_timestamp_seconds{log="syslog"} 1.7987976e+09
 		})
 	}
 }
+
+// TestLineAfterNULs: a line glued to the zeroed tail an unclean stop leaves behind is read, not
+// counted as malformed; a line of NULs alone is malformed.
+func TestLineAfterNULs(t *testing.T) {
+	reg := feed(t,
+		"\x00\x00\x00\x00"+"2017-02-14T02:57:19.234778Z|0|1412|6452|pfrad|Calling pfAuthUser('Domain\\pnigam', '', 1)",
+		"2017-02-14T02:57:24.600871Z|0|1412|6452|pfrad|rawCallStatus = 21",
+		"\x00\x00\x00")
+	want := `
+# HELP azuremfa_auth_requests_total Authentication requests: Calling pfAuthUser lines, and Pfauth lines (a request and its result at once).
+# TYPE azuremfa_auth_requests_total counter
+azuremfa_auth_requests_total{log="radius"} 1
+# HELP azuremfa_exporter_log_malformed_lines_total Lines without the log layout, and lines over the length cap.
+# TYPE azuremfa_exporter_log_malformed_lines_total counter
+azuremfa_exporter_log_malformed_lines_total{log="radius"} 1
+`
+	if err := testutil.GatherAndCompare(reg, strings.NewReader(want), "azuremfa_auth_requests_total",
+		"azuremfa_exporter_log_malformed_lines_total"); err != nil {
+		t.Fatal(err)
+	}
+}
