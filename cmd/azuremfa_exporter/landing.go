@@ -57,7 +57,7 @@ func (p *landingPage) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	now := p.now()
 	d := landingData{
-		Version:  version.Version, // never empty once main has called stampVersion
+		Version:  version.Version, // never empty once run has called stampVersion
 		Revision: version.GetRevision(),
 		Go:       version.GoVersion + " " + version.GoOS + "/" + version.GoArch,
 		// Relative links, so the page also works behind a proxy that adds a path prefix.

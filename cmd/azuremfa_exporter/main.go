@@ -51,7 +51,6 @@ var logFileNames = []struct{ name, file string }{
 }
 
 func main() {
-	stampVersion()
 	os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
 }
 
@@ -158,6 +157,7 @@ func (o *options) exporterConfig() exporter.Config {
 
 // run is main with its exit code: 0 on a clean stop, 1 on a failure, 2 on bad flags.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	stampVersion()
 	// `report` is dispatched before parsing, so that the report and the exporter each have
 	// their own flags, help and errors.
 	if len(args) > 0 && args[0] == reportCommand {

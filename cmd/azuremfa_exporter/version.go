@@ -3,6 +3,7 @@ package main
 import (
 	"runtime/debug"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/prometheus/common/version"
@@ -78,9 +79,9 @@ func stampFromBuildInfo(s buildStamp, bi *debug.BuildInfo) buildStamp {
 }
 
 // stampVersion completes github.com/prometheus/common/version from the binary's build info
-// when -ldflags did not set it, so that no build reports an empty version. main calls it once,
-// before anything reads the version.
-func stampVersion() {
+// when -ldflags did not set it, so that no build reports an empty version. run calls it before
+// anything reads the version; only the first call writes (tests run the exporter many times).
+var stampVersion = sync.OnceFunc(func() {
 	bi, _ := debug.ReadBuildInfo()
 	s := stampFromBuildInfo(buildStamp{
 		Version: version.Version, Revision: version.Revision, Branch: version.Branch,
@@ -88,4 +89,4 @@ func stampVersion() {
 	}, bi)
 	version.Version, version.Revision, version.Branch = s.Version, s.Revision, s.Branch
 	version.BuildUser, version.BuildDate = s.BuildUser, s.BuildDate
-}
+})
