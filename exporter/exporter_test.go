@@ -48,7 +48,7 @@ func TestPositionsKeepLogsNotSeenThisRun(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
-	got, err := follow.LoadPositions(positions)
+	got, _, err := follow.LoadPositions(positions)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -245,7 +245,7 @@ func (w *killWriter) describe() {
 // where the next run starts. No file or no entry: 0 (the next run reads from the start).
 func (w *killWriter) lineOf(t *testing.T, positions string) int {
 	t.Helper()
-	ps, err := follow.LoadPositions(positions)
+	ps, _, err := follow.LoadPositions(positions)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -153,7 +153,7 @@ func TestStopNeverWaitsOnOneLog(t *testing.T) {
 	case <-time.After(20 * time.Second):
 		t.Fatal("Run waits on the stuck follower")
 	}
-	got, err := follow.LoadPositions(positions)
+	got, _, err := follow.LoadPositions(positions)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -186,7 +186,7 @@ func TestCheckpointSavesRollover(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitUntil(t, "the new file in the positions file", func() bool {
-		ps, err := follow.LoadPositions(positions)
+		ps, _, err := follow.LoadPositions(positions)
 		return err == nil && ps[radius].Identity == newID
 	})
 }

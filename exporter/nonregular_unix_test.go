@@ -91,7 +91,7 @@ func TestSIGTERMWithFIFOLog(t *testing.T) {
 	case <-time.After(20 * time.Second):
 		t.Fatalf("still running after SIGTERM\n%s", x.logs())
 	}
-	ps, err := follow.LoadPositions(positions)
+	ps, _, err := follow.LoadPositions(positions)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -37,10 +37,13 @@ type positions struct {
 // and kept in the file.
 func loadPositions(path string, logs []*followedLog, logger *slog.Logger) *positions {
 	p := &positions{path: path, logger: logger, req: make(chan struct{}, 1)}
-	saved, err := follow.LoadPositions(path)
+	saved, skipped, err := follow.LoadPositions(path)
 	if err != nil {
 		logger.Warn("Ignoring the positions file; logs are read as if it were absent", "path", path, "err", err)
 		return p
+	}
+	for _, why := range skipped {
+		logger.Warn("Ignoring an entry of the positions file; its log is read as if it had none", "path", path, "entry", why)
 	}
 	left := map[string]follow.Position{}
 	for _, s := range saved {

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -79,11 +80,36 @@ func TestPositionsKeepEntriesOfNoLog(t *testing.T) {
 	if err := e.SavePositions(); err != nil {
 		t.Fatal(err)
 	}
-	got, err := follow.LoadPositions(positions)
+	got, _, err := follow.LoadPositions(positions)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if p := got[gone.Path]; p.Identity != gone.Identity || p.Offset != gone.Offset {
 		t.Errorf("entry of no configured log after a save: %+v, want kept as %+v", p, gone)
+	}
+}
+
+// TestPositionsUnusableEntrySaid: an entry the exporter cannot use (a negative offset, hand
+// edited or written by something else) is named in a warning, not dropped without a word; its
+// log is read as if it had no entry.
+func TestPositionsUnusableEntrySaid(t *testing.T) {
+	dir := t.TempDir()
+	positions := filepath.Join(dir, "positions.json")
+	radius := filepath.Join(dir, "MultiFactorAuthRadiusSvc.log")
+	appendTo(t, radius, radiusLines(0, 2))
+	body := `{"version":1,"positions":[{"path":` + strconv.Quote(radius) + `,"identity":"1:2","offset":-5}]}`
+	if err := os.WriteFile(positions, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var logs bytes.Buffer
+	if _, err := New(Config{
+		Logs:     []LogFile{{Name: LogRadius, Path: radius}},
+		Follow:   FollowConfig{FromStart: true, PositionsFile: positions},
+		Pipeline: testPipelineConfig(),
+	}, prometheus.NewRegistry(), slog.New(slog.NewTextHandler(&logs, nil))); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(logs.String(), "Ignoring an entry of the positions file") || !strings.Contains(logs.String(), "negative offset -5") {
+		t.Errorf("the unusable entry was not reported:\n%s", logs.String())
 	}
 }

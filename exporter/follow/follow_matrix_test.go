@@ -173,7 +173,7 @@ func runCell(t *testing.T, impl Implementation, rot rotation, poll bool, c conte
 		rotate(t, w, rRename, c == cAcross)
 		w.lines(n2)
 		w.sync = sync
-		loaded, err := LoadPositions(pf)
+		loaded, _, err := LoadPositions(pf)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -20,30 +20,36 @@ type positionsFile struct {
 
 // LoadPositions reads a positions file written by SavePositions. A missing
 // file is an empty map (first run). A corrupt or foreign file is an error
-// the caller logs and then ignores; entries without a path are skipped.
-func LoadPositions(path string) (map[string]Position, error) {
+// the caller logs and then ignores. An entry that cannot be used (no path, a
+// negative offset) is left out and described in skipped, for the caller to
+// say so: the log it was for is read as if it had no entry.
+func LoadPositions(path string) (ps map[string]Position, skipped []string, err error) {
 	b, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return map[string]Position{}, nil
+		return map[string]Position{}, nil, nil
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var pf positionsFile
 	if err := json.Unmarshal(b, &pf); err != nil {
-		return nil, fmt.Errorf("positions file %s is corrupt: %w", path, err)
+		return nil, nil, fmt.Errorf("positions file %s is corrupt: %w", path, err)
 	}
 	if pf.Version != positionsVersion {
-		return nil, fmt.Errorf("positions file %s has version %d, want %d (not written by this exporter?)", path, pf.Version, positionsVersion)
+		return nil, nil, fmt.Errorf("positions file %s has version %d, want %d (not written by this exporter?)", path, pf.Version, positionsVersion)
 	}
-	ps := make(map[string]Position, len(pf.Positions))
-	for _, p := range pf.Positions {
-		if p.Path == "" || p.Offset < 0 {
-			continue
+	ps = make(map[string]Position, len(pf.Positions))
+	for i, p := range pf.Positions {
+		switch {
+		case p.Path == "":
+			skipped = append(skipped, fmt.Sprintf("entry %d has no path", i+1))
+		case p.Offset < 0:
+			skipped = append(skipped, fmt.Sprintf("entry %d (%s) has a negative offset %d", i+1, p.Path, p.Offset))
+		default:
+			ps[p.Path] = p
 		}
-		ps[p.Path] = p
 	}
-	return ps, nil
+	return ps, skipped, nil
 }
 
 // SavePositions writes ps atomically: a temporary file in the same

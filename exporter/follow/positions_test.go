@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"sync"
 	"testing"
 )
@@ -22,7 +23,7 @@ func TestPositionsRoundTrip(t *testing.T) {
 	if err := SavePositions(pf, want); err != nil {
 		t.Fatal(err)
 	}
-	got, err := LoadPositions(pf)
+	got, _, err := LoadPositions(pf)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,14 +45,14 @@ func TestPositionsRoundTrip(t *testing.T) {
 	if len(ents) != 1 {
 		t.Errorf("directory holds %d files after saving, want 1", len(ents))
 	}
-	if got, _ := LoadPositions(pf); len(got) != 1 {
+	if got, _, _ := LoadPositions(pf); len(got) != 1 {
 		t.Errorf("after overwrite: %d positions, want 1", len(got))
 	}
 }
 
 func TestLoadPositionsBad(t *testing.T) {
 	dir := t.TempDir()
-	if got, err := LoadPositions(filepath.Join(dir, "none.json")); err != nil || len(got) != 0 {
+	if got, _, err := LoadPositions(filepath.Join(dir, "none.json")); err != nil || len(got) != 0 {
 		t.Errorf("missing file: got %v, %v; want empty, nil (first run)", got, err)
 	}
 	for name, body := range map[string]string{
@@ -66,7 +67,7 @@ func TestLoadPositionsBad(t *testing.T) {
 			if err := os.WriteFile(pf, []byte(body), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := LoadPositions(pf); err == nil {
+			if _, _, err := LoadPositions(pf); err == nil {
 				t.Error("want an error the caller logs and ignores")
 			}
 		})
@@ -77,9 +78,13 @@ func TestLoadPositionsBad(t *testing.T) {
 		if err := os.WriteFile(pf, []byte(body), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		got, err := LoadPositions(pf)
+		got, skipped, err := LoadPositions(pf)
 		if err != nil || len(got) != 1 || got["a"].Offset != 7 {
 			t.Errorf("got %v, %v; want only entry a (unknown fields ignored, bad entries skipped)", got, err)
+		}
+		want := []string{"entry 2 has no path", "entry 3 (b) has a negative offset -1"}
+		if !slices.Equal(skipped, want) {
+			t.Errorf("skipped = %q, want %q: every entry left out is said", skipped, want)
 		}
 	})
 }
@@ -93,7 +98,7 @@ func restart(t *testing.T, r *running, cfg Config) *running {
 	if err := SavePositions(pf, []Position{r.f.Position()}); err != nil {
 		t.Fatal(err)
 	}
-	ps, err := LoadPositions(pf)
+	ps, _, err := LoadPositions(pf)
 	if err != nil {
 		t.Fatal(err)
 	}
