@@ -219,3 +219,43 @@ var compressedMagic = [][]byte{
 	[]byte("MSCF"),                     // cab
 	[]byte("Rar!\x1A\x07"),             // rar
 }
+
+// Reads says whether the report of logs reads or lists the file at path, under whatever name:
+// one of the logs or of their rolled generations (a hard or symbolic link to one is the same
+// file), or a name beside a log that its generations take, which a rollover may fill while
+// the report runs. It returns what the file is to the report, or "" when the report leaves it
+// alone: the command refuses to write its report over such a file.
+func Reads(logs []Log, path string) string {
+	target, targetErr := os.Stat(path)
+	folder, folderErr := os.Stat(filepath.Dir(path))
+	name := filepath.Base(path)
+	for _, l := range logs {
+		files, _ := generations(l.Path, func(string, string) bool { return false })
+		for _, c := range files {
+			if targetErr != nil {
+				break
+			}
+			st, err := os.Stat(c.path)
+			if err != nil || !os.SameFile(st, target) {
+				continue
+			}
+			if c.current {
+				return "the " + l.Name + " log " + l.Path
+			}
+			return "a rolled generation " + c.path + " of the " + l.Name + " log"
+		}
+		if folderErr != nil {
+			continue
+		}
+		if st, err := os.Stat(filepath.Dir(l.Path)); err == nil && os.SameFile(st, folder) {
+			base := filepath.Base(l.Path)
+			switch {
+			case strings.EqualFold(name, base):
+				return "the " + l.Name + " log " + l.Path
+			case isGeneration(base, name):
+				return "a name the rolled generations of the " + l.Name + " log take"
+			}
+		}
+	}
+	return ""
+}

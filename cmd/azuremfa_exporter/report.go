@@ -3,9 +3,12 @@ package main
 import (
 	"bufio"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"os"
 	"os/signal"
@@ -79,6 +82,30 @@ func newReportApp(o *options, r *reportOptions, goos string) *kingpin.Applicatio
 	return app
 }
 
+// reportAllowed is what each of the report's own flags accepts, as its error messages say it
+// (allowed gives those of the flags it shares with the exporter).
+func reportAllowed(flag string) string {
+	switch flag {
+	case "mfa.adsync-log":
+		return "a file path, not one of the other logs"
+	case "since", "until":
+		return "an RFC 3339 time (2026-11-23T08:00:00Z) or a duration before the last entry (90m, 24h, 7d, 2w)"
+	case "top":
+		return "0 (every row) or more"
+	case "max-rows":
+		return fmt.Sprintf("1 to %d", math.MaxInt32)
+	case "format":
+		return strings.Join(report.Formats, ", ")
+	case "output":
+		return "a file path in an existing folder, neither a log the report reads (under any name) nor a name its rolled generations take; `-`: standard output"
+	case "anonymize":
+		return "on or off"
+	case "anonymize.key":
+		return "any text, with --anonymize"
+	}
+	return ""
+}
+
 // runReport is `azuremfa_exporter report`: 0 when the report was written, 1 when it could
 // not be, 2 on bad flags or input (a missing log, an empty range).
 func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -112,23 +139,33 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		return fail(2, err)
 	}
 
-	// The output is created before the logs are read, so that a path that cannot be written
-	// fails at once rather than after minutes of reading.
-	out := stdout
-	var file *os.File
+	// The report goes to a temporary file beside --output, created now so that a folder that
+	// cannot be written fails at once rather than after minutes of reading, and renamed over
+	// --output only once the report is complete.
+	out := io.Writer(stdout)
+	var file *atomicFile
 	if r.output != "" && r.output != "-" {
-		if file, err = os.Create(r.output); err != nil {
-			return fail(2, &flagError{flag: "output", value: r.output, problem: oneLine(err.Error())})
+		if file, err = createAtomic(r.output); err != nil {
+			return fail(2, &flagError{flag: "output", value: r.output, problem: "cannot be written: " + oneLine(err.Error())})
 		}
-		// Closed below with its error checked; this one only releases the handle on a failure.
-		defer func() { _ = file.Close() }()
+		defer file.discard() // a no-op once committed
 		out = file
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	interrupted := func() int {
+		msg := "interrupted; no report written"
+		if file != nil {
+			msg += ", " + r.output + " left as it was"
+		}
+		_, _ = fmt.Fprintf(stderr, "%s: %s\n", name, msg) // nowhere else to say it if this fails
+		return 1
+	}
 	rep, err := report.Build(ctx, opts)
 	var ie *report.InputError
 	switch {
+	case ctx.Err() != nil:
+		return interrupted()
 	case errors.As(err, &ie):
 		return fail(2, err)
 	case err != nil:
@@ -141,12 +178,78 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if err := bw.Flush(); err != nil {
 		return fail(1, fmt.Errorf("writing the report: %w", err))
 	}
+	if ctx.Err() != nil {
+		return interrupted()
+	}
 	if file != nil {
-		if err := file.Close(); err != nil {
+		// A rollover during the read may have given a log's generation the name of --output.
+		if what := report.Reads(opts.Logs, r.output); what != "" {
+			return fail(1, &flagError{flag: "output", value: r.output, problem: "it is now " + what + ", which the report reads; nothing written"})
+		}
+		if err := file.commit(); err != nil {
 			return fail(1, fmt.Errorf("writing the report: %w", err))
 		}
 	}
 	return 0
+}
+
+// atomicFile is --output while the report is written: a temporary file in the same folder,
+// renamed over --output only when the report is complete, so that a failed or interrupted run
+// leaves the file as it was, never a part of a report.
+type atomicFile struct {
+	*os.File
+	target    string
+	committed bool
+}
+
+// createAtomic creates the temporary file of target: hidden, so that no log's generations
+// take its name, with the permissions os.Create gives, or target's when it exists.
+func createAtomic(target string) (*atomicFile, error) {
+	dir, base := filepath.Split(target)
+	for range 100 {
+		var b [6]byte
+		_, _ = rand.Read(b[:]) // never fails
+		tmp := filepath.Join(dir, "."+base+"."+hex.EncodeToString(b[:])+".tmp")
+		f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o666)
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if st, err := os.Stat(target); err == nil && st.Mode().IsRegular() {
+			if err := f.Chmod(st.Mode().Perm()); err != nil {
+				_ = f.Close()
+				_ = os.Remove(tmp)
+				return nil, err
+			}
+		}
+		return &atomicFile{File: f, target: target}, nil
+	}
+	return nil, errors.New("no free temporary name in its folder")
+}
+
+// commit puts the complete report in place: flushed to disk, then renamed over target.
+func (a *atomicFile) commit() error {
+	if err := a.Sync(); err != nil {
+		return err
+	}
+	if err := a.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(a.Name(), a.target); err != nil {
+		return err
+	}
+	a.committed = true
+	return nil
+}
+
+// discard removes the temporary file unless it was committed.
+func (a *atomicFile) discard() {
+	if !a.committed {
+		_ = a.Close() // may be closed already
+		_ = os.Remove(a.Name())
+	}
 }
 
 // reportConfig checks the flags, with the exporter's ranges for the ones it shares, and turns
@@ -163,7 +266,7 @@ func (r *reportOptions) reportConfig(o *options, goos string) (report.Options, e
 		return opts, err
 	}
 	if !slices.Contains(report.Formats, r.format) {
-		return opts, &flagError{flag: "format", value: r.format, problem: "one of " + strings.Join(report.Formats, ", ")}
+		return opts, &flagError{flag: "format", value: r.format, problem: "not a format"}
 	}
 
 	// The report reads what exists now: the folder must exist when it was given, or when every
@@ -209,10 +312,10 @@ func (r *reportOptions) reportConfig(o *options, goos string) (report.Options, e
 
 	var err error
 	if opts.Since, err = report.ParseBound(r.since); err != nil {
-		return opts, &flagError{flag: "since", value: r.since, problem: err.Error()}
+		return opts, &flagError{flag: "since", value: r.since, problem: "neither a time nor a duration"}
 	}
 	if opts.Until, err = report.ParseBound(r.until); err != nil {
-		return opts, &flagError{flag: "until", value: r.until, problem: err.Error()}
+		return opts, &flagError{flag: "until", value: r.until, problem: "neither a time nor a duration"}
 	}
 	if opts.Since.Set && opts.Until.Set && !opts.Since.Relative() && !opts.Until.Relative() && !opts.Since.Time.Before(opts.Until.Time) {
 		return opts, fmt.Errorf("--since %s is not before --until %s", r.since, r.until)
@@ -221,8 +324,8 @@ func (r *reportOptions) reportConfig(o *options, goos string) (report.Options, e
 	case r.outputFlagSet && r.output == "":
 		return opts, &flagError{flag: "output", value: r.output, problem: "empty: give a file, or leave the flag out for standard output"}
 	case r.output != "" && r.output != "-":
-		if other, ok := seen[pathKey(r.output, goos)]; ok {
-			return opts, &flagError{flag: "output", value: r.output, problem: "it is the log of --" + other}
+		if what := report.Reads(opts.Logs, r.output); what != "" {
+			return opts, &flagError{flag: "output", value: r.output, problem: "it is " + what + ", which the report reads"}
 		}
 		if problem := checkWritableFile(r.output); problem != "" {
 			return opts, &flagError{flag: "output", value: r.output, problem: problem}

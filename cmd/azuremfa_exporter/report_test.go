@@ -7,6 +7,8 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -355,6 +357,144 @@ func TestReportFlagsAreTheExporters(t *testing.T) {
 			if strings.Join(e.Default, ",") != strings.Join(r.Default, ",") || name != "mfa.log-dir" && e.Help != r.Help {
 				t.Errorf("%s: --%s differs:\n exporter %q %q\n report   %q %q", goos, name, e.Default, e.Help, r.Default, r.Help)
 			}
+		}
+	}
+}
+
+// logFolder writes the sample logs into a fresh folder, with a rolled generation of the RADIUS
+// log and the directory sync service's log, and returns the folder.
+func logFolder(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	for _, f := range []string{"MultiFactorAuthRadiusSvc.log", "MultiFactorAuthIisNm.log", "MultiFactorAuthSvc.log"} {
+		b, err := os.ReadFile(filepath.Join("../../testdata/sample", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, f), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	gen := "2026-11-22T23:59:59.000000Z|i|1|1|pfrad|rolled over\n"
+	if err := os.WriteFile(filepath.Join(dir, "MultiFactorAuthRadiusSvc.log.1"), []byte(gen), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sync := "2026-11-23T08:00:00.000000Z|e|1|1|pfadssvc|***** ERROR ***** sync failed\n"
+	if err := os.WriteFile(filepath.Join(dir, "MultiFactorAuthAdSyncSvc.log"), []byte(sync), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// snapshot is the content of every file in dir, by name.
+func snapshot(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string]string{}
+	for _, e := range ents {
+		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		files[e.Name()] = string(b)
+	}
+	return files
+}
+
+// TestReportOutputIsNeverALog: --output naming a file the report reads, under any name (a
+// rolled generation, the sync log, a symbolic or hard link to a log, a name a rollover would
+// fill), is refused with exit 2 and one line naming --output, before anything is written.
+func TestReportOutputIsNeverALog(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		output func(t *testing.T, dir string) string
+	}{
+		{"the log", func(_ *testing.T, dir string) string { return filepath.Join(dir, "MultiFactorAuthSvc.log") }},
+		{"a rolled generation", func(_ *testing.T, dir string) string { return filepath.Join(dir, "MultiFactorAuthRadiusSvc.log.1") }},
+		{"the sync log", func(_ *testing.T, dir string) string { return filepath.Join(dir, "MultiFactorAuthAdSyncSvc.log") }},
+		{"a name a rollover fills", func(_ *testing.T, dir string) string { return filepath.Join(dir, "MultiFactorAuthRadiusSvc.log.2") }},
+		{"a symbolic link to a log", func(t *testing.T, dir string) string {
+			p := filepath.Join(t.TempDir(), "report.txt")
+			if err := os.Symlink(filepath.Join(dir, "MultiFactorAuthIisNm.log"), p); err != nil {
+				t.Skip("no symbolic links here:", err)
+			}
+			return p
+		}},
+		{"a hard link to a generation", func(t *testing.T, dir string) string {
+			p := filepath.Join(dir, "report.txt")
+			if err := os.Link(filepath.Join(dir, "MultiFactorAuthRadiusSvc.log.1"), p); err != nil {
+				t.Skip("no hard links here:", err)
+			}
+			return p
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := logFolder(t)
+			out := c.output(t, dir)
+			before := snapshot(t, dir)
+			code, stdout, stderr := runArgs(t, "report", "--mfa.log-dir="+dir, "--output="+out)
+			if code != 2 || stdout != "" || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, "--output=") ||
+				!strings.Contains(stderr, "the report reads") {
+				t.Errorf("exit %d, stdout %q, stderr %q; want 2 and one line naming --output", code, stdout, stderr)
+			}
+			after := snapshot(t, dir)
+			for name, b := range before {
+				if after[name] != b {
+					t.Errorf("%s changed: %d bytes, was %d", name, len(after[name]), len(b))
+				}
+			}
+			if len(after) != len(before) {
+				t.Errorf("the log folder holds %d files, was %d", len(after), len(before))
+			}
+		})
+	}
+}
+
+// TestReportOutputIsAtomic: the report replaces --output only when it is complete: an
+// interrupted run says so in one line, exits 1 and leaves the old file as it was, with no
+// temporary file beside it; a complete run replaces it, keeping its permissions.
+func TestReportOutputIsAtomic(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "report.txt")
+	if err := os.WriteFile(out, []byte("the old report\n"), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var stdout, stderr bytes.Buffer
+	code := run(ctx, []string{"report", "--mfa.log-dir=../../testdata/sample", "--output=" + out}, &stdout, &stderr)
+	if code != 1 || stdout.Len() != 0 || strings.Count(stderr.String(), "\n") != 1 || !strings.Contains(stderr.String(), "interrupted") {
+		t.Errorf("interrupted: exit %d, stdout %q, stderr %q; want 1 and one line that says interrupted", code, stdout.String(), stderr.String())
+	}
+	if files := snapshot(t, dir); !reflect.DeepEqual(files, map[string]string{"report.txt": "the old report\n"}) {
+		t.Errorf("after an interrupted run the folder holds %q", files)
+	}
+
+	code, _, errOut := runArgs(t, "report", "--mfa.log-dir=../../testdata/sample", "--output="+out)
+	files := snapshot(t, dir)
+	if code != 0 || len(files) != 1 || !strings.Contains(files["report.txt"], "== Coverage ==") {
+		t.Fatalf("exit %d (%s); the folder holds %q", code, errOut, files)
+	}
+	if st, err := os.Stat(out); err != nil || runtime.GOOS != "windows" && st.Mode().Perm() != 0o640 {
+		t.Errorf("the report's mode: %v, %v; want the old file's 0640", st.Mode(), err)
+	}
+}
+
+// TestReportFlagsSayWhatIsAllowed: every flag of the report has allowed values, which a refused
+// value's message ends with, as the exporter's do.
+func TestReportFlagsSayWhatIsAllowed(t *testing.T) {
+	for _, f := range newReportApp(&options{}, &reportOptions{}, "linux").Model().Flags {
+		if !f.Hidden && f.Name != "help" && f.Name != "version" && allowed(f.Name) == "" {
+			t.Errorf("--%s has no allowed values: add them to reportAllowed() in report.go", f.Name)
+		}
+	}
+	for _, args := range [][]string{{"--format=pdf"}, {"--since=yesterday"}, {"--top=-1"}, {"--output=" + filepath.Join(t.TempDir(), "no", "r.txt")}} {
+		code, _, errOut := runArgs(t, append([]string{"report", "--mfa.log-dir=../../testdata/sample"}, args...)...)
+		if code != 2 || strings.Count(errOut, "\n") != 1 || !strings.Contains(errOut, "; allowed: ") {
+			t.Errorf("%q: exit %d, %q; want 2 and one line that ends with what is allowed", args, code, errOut)
 		}
 	}
 }

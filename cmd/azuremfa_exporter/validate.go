@@ -88,7 +88,7 @@ func allowed(flag string) string {
 	case "help", "version":
 		return ""
 	}
-	return ""
+	return reportAllowed(flag)
 }
 
 // durationRange says "10ms to 1m", not "10ms to 1m0s".
