@@ -21,7 +21,6 @@ const (
 	StatusMissing    = "missing"
 	StatusEmpty      = "empty"
 	StatusCompressed = "compressed"
-	StatusBinary     = "binary"
 	StatusUnreadable = "unreadable"
 )
 
@@ -149,10 +148,11 @@ const (
 	encUTF16LE = "utf-16le"
 )
 
-// sniffFile tells how the follower will decode a file (its encoding, the width of a code unit)
-// and whether it should not be read at all: a compressed file (by its magic number) or a
-// binary one (NUL bytes in a file that is not UTF-16, or a UTF-16 big-endian byte order mark,
-// which the follower does not decode). It also says whether the file ends with a line end.
+// sniffFile tells how the follower will decode a file (its encoding, the width of a code unit),
+// whether it ends with a line end, and whether it is compressed (by its magic number). A file
+// that looks binary (NUL or control bytes in a file that is not UTF-16, a UTF-16 big-endian
+// byte order mark, which the follower does not decode) is read all the same, as the follower
+// reads it: reason says what is odd about it.
 func sniffFile(path string) (enc string, unit int, endsWithNewline bool, status, reason string) {
 	f, err := openShared(path)
 	if err != nil {
@@ -175,25 +175,40 @@ func sniffFile(path string) (enc string, unit int, endsWithNewline bool, status,
 			tail = nil
 		}
 	}
-	for _, m := range compressedMagic {
-		if bytes.HasPrefix(head, m) {
-			return "", 1, false, StatusCompressed, "compressed: not read"
-		}
-	}
+	// The follower's choice (exporter/follow's sniff).
 	switch {
 	case bytes.HasPrefix(head, []byte{0xEF, 0xBB, 0xBF}):
 		enc, unit = encUTF8BOM, 1
-	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}):
-		return encUTF16LE, 2, string(tail) == "\n\x00", StatusRead, ""
-	case bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
-		return "", 1, false, StatusBinary, "UTF-16 big-endian, which is not decoded"
-	case len(head) >= 4 && head[0] != 0 && head[1] == 0 && head[2] != 0 && head[3] == 0:
-		return encUTF16LE, 2, string(tail) == "\n\x00", StatusRead, ""
+	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}),
+		len(head) >= 4 && head[0] != 0 && head[1] == 0 && head[2] != 0 && head[3] == 0:
+		enc, unit = encUTF16LE, 2
 	default:
 		enc, unit = encUTF8, 1
 	}
-	if i := bytes.IndexByte(head, 0); i >= 0 {
-		return "", 1, false, StatusBinary, "binary: NUL bytes in a file that is not UTF-16"
+	if unit == 2 {
+		endsWithNewline = string(tail) == "\n\x00"
+	} else {
+		endsWithNewline = len(tail) == 2 && tail[1] == '\n' || n == 1 && head[0] == '\n'
+	}
+	for _, m := range compressedMagic {
+		if bytes.HasPrefix(head, m) {
+			return enc, unit, endsWithNewline, StatusCompressed, "compressed: not read"
+		}
+	}
+	if enc == encUTF8 {
+		reason = oddContent(head)
+	}
+	return enc, unit, endsWithNewline, StatusRead, reason
+}
+
+// oddContent says what makes the start of a file read as UTF-8 look binary, or "".
+func oddContent(head []byte) string {
+	const asRead = "; read as UTF-8, as the exporter reads it"
+	if bytes.HasPrefix(head, []byte{0xFE, 0xFF}) {
+		return "UTF-16 big-endian, which is not decoded" + asRead
+	}
+	if bytes.IndexByte(head, 0) >= 0 {
+		return "looks binary (NUL bytes)" + asRead
 	}
 	control := 0
 	for _, c := range head {
@@ -202,10 +217,9 @@ func sniffFile(path string) (enc string, unit int, endsWithNewline bool, status,
 		}
 	}
 	if control > len(head)/10 {
-		return "", 1, false, StatusBinary, "binary: mostly control bytes"
+		return "looks binary (mostly control bytes)" + asRead
 	}
-	endsWithNewline = len(tail) == 2 && tail[1] == '\n' || n == 1 && head[0] == '\n'
-	return enc, unit, endsWithNewline, StatusRead, ""
+	return ""
 }
 
 var compressedMagic = [][]byte{

@@ -54,8 +54,8 @@ type File struct {
 	// Encoding: utf-8, utf-8-bom or utf-16le; empty when the file was not read.
 	Encoding string `json:"encoding,omitempty"`
 	Lines    int64  `json:"lines"`
-	// Status: read, missing, empty, compressed, binary or unreadable. Reason says why a file
-	// was not (fully) read.
+	// Status: read, missing, empty, compressed or unreadable. Reason says why a file was not
+	// (fully) read, or what is odd about a file read.
 	Status string `json:"status"`
 	Reason string `json:"reason,omitempty"`
 }

@@ -294,6 +294,11 @@ func (r *logRun) read(ctx context.Context, opts *Options) {
 		var endsWithNewline bool
 		if c.status == StatusRead {
 			f.Encoding, unit, endsWithNewline, f.Status, f.Reason = sniffFile(c.path)
+			if f.Status == StatusCompressed && c.current {
+				// The follower reads the log's own path whatever it holds; so does the report, so
+				// that it counts what the exporter counts.
+				f.Status, f.Reason = StatusRead, "starts like a compressed file; read as the exporter reads it"
+			}
 		}
 		if f.Status != StatusRead {
 			if f.Status != StatusMissing && f.Status != StatusEmpty {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -49,7 +50,7 @@ func diffReports(t *testing.T, what string, got, want *Report) {
 }
 
 // TestGenerationsAreOneLog: a log rolled over into generations, cut in the middle of lines,
-// with a compressed and a binary generation beside them and a file that only looks like one,
+// with generations compressed by name and by content beside them and a file that only looks like one,
 // gives the report of the whole log, and lists every file.
 func TestGenerationsAreOneLog(t *testing.T) {
 	g := generate(t, 40000, 0.001)
@@ -70,7 +71,7 @@ func TestGenerationsAreOneLog(t *testing.T) {
 		data []byte
 	}{
 		{"MultiFactorAuthRadiusSvc.log.5.gz", []byte{0x1f, 0x8b, 8, 0, 0, 0, 0, 0}},
-		{"MultiFactorAuthRadiusSvc.log.4", []byte("\x00\x01\x02binary\x00\x00")},
+		{"MultiFactorAuthRadiusSvc.log.4", []byte("PK\x03\x04zipped\x00\x00")},
 		{"MultiFactorAuthRadiusSvc.log.2", data[:cut1]},
 		{"MultiFactorAuthRadiusSvc.log.1", data[cut1:cut2]},
 		{"MultiFactorAuthRadiusSvc.log", data[cut2:]},
@@ -96,7 +97,7 @@ func TestGenerationsAreOneLog(t *testing.T) {
 		got = append(got, filepath.Base(f.Path)+" "+f.Status)
 		lines += f.Lines
 	}
-	want := []string{"MultiFactorAuthRadiusSvc.log.5.gz compressed", "MultiFactorAuthRadiusSvc.log.4 binary",
+	want := []string{"MultiFactorAuthRadiusSvc.log.5.gz compressed", "MultiFactorAuthRadiusSvc.log.4 compressed",
 		"MultiFactorAuthRadiusSvc.log.2 read", "MultiFactorAuthRadiusSvc.log.1 read", "MultiFactorAuthRadiusSvc.log read"}
 	if !reflect.DeepEqual(got, want) || lines != 40000 {
 		t.Errorf("files (%d lines):\n got %q\nwant %q", lines, got, want)
@@ -246,8 +247,8 @@ func TestRangeMatchesGeneratorMinutes(t *testing.T) {
 }
 
 // TestBadInput: a missing log named by its own flag, no log at all, a range that ends before
-// it starts: an InputError. A folder's missing log, an unreadable or binary file: listed, and
-// the report goes on.
+// it starts: an InputError. A folder's missing log, an unreadable file: listed, and the report
+// goes on; a file that looks binary is read, as the exporter reads it, with a reason.
 func TestBadInput(t *testing.T) {
 	dir := t.TempDir()
 	radius := filepath.Join(dir, "MultiFactorAuthRadiusSvc.log")
@@ -287,11 +288,11 @@ func TestBadInput(t *testing.T) {
 	for _, l := range r.Logs {
 		f := r.Coverage[l].Files[len(r.Coverage[l].Files)-1]
 		status[l] = f.Status
-		if f.Status != StatusRead && f.Reason == "" {
+		if (f.Status != StatusRead || l == "service") && f.Reason == "" {
 			t.Errorf("%s: %s with no reason", l, f.Status)
 		}
 	}
-	want := map[string]string{"radius": StatusRead, "iis": StatusMissing, "service": StatusBinary, "syslog": StatusUnreadable, "adsync": StatusUnreadable}
+	want := map[string]string{"radius": StatusRead, "iis": StatusMissing, "service": StatusRead, "syslog": StatusUnreadable, "adsync": StatusUnreadable}
 	if !reflect.DeepEqual(status, want) || r.Summary["radius"].Requests != 1 {
 		t.Errorf("status %v, radius requests %d; want %v and 1", status, r.Summary["radius"].Requests, want)
 	}
@@ -399,5 +400,35 @@ func TestPermissionDenied(t *testing.T) {
 	f := r.Coverage["service"].Files[0]
 	if f.Status != StatusUnreadable || !strings.Contains(f.Reason, "permission denied") || r.Summary["radius"].Requests != 1 {
 		t.Errorf("%+v; radius requests %d", f, r.Summary["radius"].Requests)
+	}
+}
+
+// TestBinaryLookingGenerationIsRead: a rolled generation that looks binary is read, as the
+// follower reads a file it finds beside the log, and its lines count; one compressed by
+// content is listed and not read.
+func TestBinaryLookingGenerationIsRead(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "MultiFactorAuthRadiusSvc.log")
+	call := "2026-11-23T09:00:00.000000Z|0|1|1|pfrad|Calling pfAuthUser('CONTOSO\\alice', '', 1)\n"
+	result := "2026-11-23T09:00:05.000000Z|0|1|1|pfrad|authResult = 1\n2026-11-23T09:00:05.000000Z|0|1|1|pfrad|rawCallStatus = 21\n"
+	writeFile(t, p+".2", []byte{0x1f, 0x8b, 8, 0, '\n'})
+	writeFile(t, p+".1", []byte("\x00\x01garbage\x00\n"+call))
+	writeFile(t, p, []byte(result))
+	for i, name := range []string{p + ".2", p + ".1", p} {
+		mod := time.Now().Add(time.Duration(i-3) * time.Hour)
+		if err := os.Chtimes(name, mod, mod); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := build(t, Options{Logs: []Log{{Name: "radius", Path: p}}})
+	c := r.Coverage["radius"]
+	var got []string
+	for _, f := range c.Files {
+		got = append(got, fmt.Sprintf("%s %s %d %t", filepath.Base(f.Path), f.Status, f.Lines, f.Reason != ""))
+	}
+	want := []string{"MultiFactorAuthRadiusSvc.log.2 compressed 0 true", "MultiFactorAuthRadiusSvc.log.1 read 2 true", "MultiFactorAuthRadiusSvc.log read 2 false"}
+	if !reflect.DeepEqual(got, want) || c.Lines != 4 || c.Malformed != 1 || r.Summary["radius"].Results["success"] != 1 {
+		t.Errorf("files %q, %d lines, %d malformed, results %v; want %q, 4 lines, 1 malformed, 1 success",
+			got, c.Lines, c.Malformed, r.Summary["radius"].Results, want)
 	}
 }

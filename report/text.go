@@ -250,7 +250,7 @@ func (r *Report) WriteText(out io.Writer) error {
 	for _, l := range r.Logs {
 		for _, f := range r.Coverage[l].Files {
 			status := f.Status
-			if f.Reason != "" && f.Status != StatusRead {
+			if f.Reason != "" {
 				status += ": " + f.Reason
 			}
 			t.add(l, clean(f.Path), num(f.Bytes), f.Encoding, num(f.Lines), clean(status))

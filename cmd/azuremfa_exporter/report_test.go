@@ -498,3 +498,53 @@ func TestReportFlagsSayWhatIsAllowed(t *testing.T) {
 		}
 	}
 }
+
+// TestReportReadsWhatTheExporterReads: a log whose start looks binary (NUL bytes, control
+// bytes, a UTF-16 big-endian byte order mark, a compressed file's magic number) is read by the
+// exporter's follower all the same, so the report reads it too: its lines, malformed lines
+// and requests are --one-shot's.
+func TestReportReadsWhatTheExporterReads(t *testing.T) {
+	const lines = "2026-11-23T09:00:00.000000Z|0|1|1|pfrad|Calling pfAuthUser('CONTOSO\\alice', '', 1)\n" +
+		"2026-11-23T09:00:05.000000Z|0|1|1|pfrad|authResult = 1\n" +
+		"2026-11-23T09:00:05.000000Z|0|1|1|pfrad|rawCallStatus = 21\n"
+	for _, c := range []struct{ name, head string }{
+		{"NUL bytes", "\x00\x00\x00garbage\x00\n"},
+		{"control bytes", strings.Repeat("\x01\x02\x03\x04\x05\x06\x07\x08", 8) + "\n"},
+		{"UTF-16 big-endian mark", "\xfe\xff\n"},
+		{"gzip magic", "\x1f\x8b\x08\x00\n"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			p := filepath.Join(t.TempDir(), "MultiFactorAuthRadiusSvc.log")
+			if err := os.WriteFile(p, []byte(c.head+lines), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			code, prom, errOut := runArgs(t, "--one-shot", "--log.level=error", "--mfa.radius-log="+p)
+			if code != 0 {
+				t.Fatalf("one-shot: exit %d: %s", code, errOut)
+			}
+			parser := expfmt.NewTextParser(model.UTF8Validation)
+			families, err := parser.TextToMetricFamilies(strings.NewReader(prom))
+			if err != nil {
+				t.Fatal(err)
+			}
+			value := func(name string) int64 {
+				var sum float64
+				for _, m := range families[name].GetMetric() {
+					sum += m.GetCounter().GetValue()
+				}
+				return int64(sum)
+			}
+			code, js, errOut := runArgs(t, "report", "--format=json", "--mfa.radius-log="+p)
+			var r report.Report
+			if code != 0 || json.Unmarshal([]byte(js), &r) != nil {
+				t.Fatalf("report: exit %d: %s", code, errOut)
+			}
+			cv, f := r.Coverage["radius"], r.Coverage["radius"].Files[0]
+			got := [3]int64{cv.Lines, cv.Malformed, r.Summary["radius"].Requests}
+			want := [3]int64{value("azuremfa_exporter_log_lines_total"), value("azuremfa_exporter_log_malformed_lines_total"), value("azuremfa_auth_requests_total")}
+			if got != want || want[2] != 1 || f.Status != report.StatusRead || f.Lines != 4 || f.Reason == "" {
+				t.Errorf("report lines, malformed, requests %v, --one-shot %v; file %+v: want it read, with what is odd about it", got, want, f)
+			}
+		})
+	}
+}
