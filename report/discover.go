@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -10,10 +11,17 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"golang.org/x/text/encoding/unicode"
+
+	"github.com/azuremfa/azuremfa_exporter/logparse"
 )
 
 // maxGenerations bounds the rolled files read per log (the newest are kept).
 const maxGenerations = 1000
+
+// maxNamed bounds the names a note on skipped files lists.
+const maxNamed = 10
 
 // File statuses.
 const (
@@ -35,16 +43,22 @@ type candidate struct {
 	current bool // the log's own path (read last)
 	status  string
 	reason  string
+	info    os.FileInfo // for os.SameFile; nil when the file cannot be read
+	first   time.Time   // the time of its first entry, when it has one
+	hasTime bool
 }
 
-// generations lists the rolled generations of the log at path, oldest first by
-// modification time (then by name), followed by the log itself. A generation is a file in the
-// same folder whose name (ignoring case) is the log's name, or its name without extension,
-// followed by '.', '-' or '_' and a rest that holds a digit or is a backup ending (.bak,
-// .old): MultiFactorAuthSvc.log.1, MultiFactorAuthSvc.1.log, MultiFactorAuthSvc-2026-11-23.log,
-// syslog.2.gz. Files that another configured log claims (its own path, or a longer name
-// match) are left to it. Compressed generations are listed as such and not read.
-func generations(path string, claimedBy func(abs, name string) bool) ([]candidate, error) {
+// generations lists the rolled generations of the log at path, oldest first, followed by the
+// log itself, and notes what the coverage should say about them. A generation is a file in
+// the same folder whose name isGeneration takes; files that another configured log claims (its
+// own path, or a longer name match) are left to it. The order is that of their first entries
+// (modification times are reset when a folder is copied, and names differ between rotators),
+// then their modification time; a file without an entry (compressed, empty, all malformed) is
+// placed by its modification time. A second name for a file already listed (a hard or symbolic
+// link), and a file that starts like the log's name but is not a generation (a zipped backup,
+// an editor's backup), are skipped; only the newest maxGens generations are kept. syslogYear is
+// the year of RFC 3164 syslog lines (0: inferred).
+func generations(path string, claimedBy func(abs, name string) bool, syslogYear, maxGens int) ([]candidate, []string) {
 	cur := candidate{path: path, current: true, status: StatusRead}
 	st, err := os.Stat(path)
 	switch {
@@ -58,48 +72,137 @@ func generations(path string, claimedBy func(abs, name string) bool) ([]candidat
 		// A pipe or a device: opening it may block, and it holds no log to report on.
 		cur.status, cur.reason = StatusUnreadable, "not a regular file ("+st.Mode().Type().String()+")"
 	default:
-		cur.size, cur.mod = st.Size(), st.ModTime()
+		cur.size, cur.mod, cur.info = st.Size(), st.ModTime(), st
 	}
 	dir, base := filepath.Dir(path), filepath.Base(path)
 	ents, err := os.ReadDir(dir)
 	if err != nil {
-		return []candidate{cur}, nil
+		if errors.Is(err, fs.ErrNotExist) {
+			return []candidate{cur}, nil
+		}
+		return []candidate{cur}, []string{"rolled generations not looked for: cannot list the folder: " + err.Error()}
 	}
-	var gens []candidate
-	for _, e := range ents {
+	var (
+		notes      []string
+		gens       []candidate
+		notLog     []string
+		stem       = stemOf(base)
+		kept       = []candidate{cur}
+		sameAsKept = func(info os.FileInfo) (string, bool) {
+			for _, k := range kept {
+				if k.info != nil && os.SameFile(k.info, info) {
+					return k.path, true
+				}
+			}
+			return "", false
+		}
+	)
+	for _, e := range ents { // by name, so that of two names for one file the first is kept
 		name := e.Name()
-		if name == base || e.IsDir() || !isGeneration(base, name) {
+		if name == base || e.IsDir() || !strings.HasPrefix(strings.ToLower(name), stem) {
 			continue
 		}
 		p := filepath.Join(dir, name)
 		if abs, err := filepath.Abs(p); err == nil && claimedBy(abs, name) {
 			continue
 		}
-		info, err := e.Info()
+		if !isGeneration(base, name) {
+			notLog = append(notLog, name)
+			continue
+		}
+		info, err := os.Stat(p) // through a symbolic link
 		if err != nil || !info.Mode().IsRegular() {
 			continue
 		}
-		c := candidate{path: p, size: info.Size(), mod: info.ModTime(), status: StatusRead}
+		if other, ok := sameAsKept(info); ok {
+			notes = append(notes, "skipped "+name+": the same file as "+filepath.Base(other))
+			continue
+		}
+		c := candidate{path: p, size: info.Size(), mod: info.ModTime(), status: StatusRead, info: info}
 		if isCompressedName(name) {
 			c.status, c.reason = StatusCompressed, "compressed: not read"
+		} else {
+			c.first, c.hasTime = firstEntryOf(p, syslogYear)
 		}
+		kept = append(kept, c)
 		gens = append(gens, c)
 	}
-	sort.Slice(gens, func(i, j int) bool {
-		if !gens[i].mod.Equal(gens[j].mod) {
-			return gens[i].mod.Before(gens[j].mod)
-		}
-		return gens[i].path < gens[j].path
-	})
-	if len(gens) > maxGenerations {
-		gens = gens[len(gens)-maxGenerations:]
+	if len(notLog) > 0 {
+		notes = append(notes, "skipped "+named(notLog)+" beside the log: not its rolled generations")
 	}
-	return append(gens, cur), nil
+	if mtimesDisagree(gens) {
+		notes = append(notes, "rolled generations read in the order of their first entries, which their modification times contradict (a copied folder?)")
+	}
+	gens = inContentOrder(gens)
+	if len(gens) > maxGens {
+		notes = append(notes, fmt.Sprintf("only the newest %d of %d rolled generations read: the %d oldest left out", maxGens, len(gens), len(gens)-maxGens))
+		gens = gens[len(gens)-maxGens:]
+	}
+	return append(gens, cur), notes
 }
 
-// isGeneration says whether name is a rolled generation of the log named base.
+// inContentOrder orders generations by their first entries, then by modification time. A file
+// without an entry goes by its modification time: before the first file with an entry that
+// was modified at or after it.
+func inContentOrder(gens []candidate) []candidate {
+	var timed, untimed []candidate
+	for _, c := range gens {
+		if c.hasTime {
+			timed = append(timed, c)
+		} else {
+			untimed = append(untimed, c)
+		}
+	}
+	sort.SliceStable(timed, func(i, j int) bool {
+		a, b := timed[i], timed[j]
+		if !a.first.Equal(b.first) {
+			return a.first.Before(b.first)
+		}
+		return a.mod.Before(b.mod)
+	})
+	sort.SliceStable(untimed, func(i, j int) bool { return untimed[i].mod.Before(untimed[j].mod) })
+	out := make([]candidate, 0, len(gens))
+	for _, c := range timed {
+		for len(untimed) > 0 && !untimed[0].mod.After(c.mod) {
+			out, untimed = append(out, untimed[0]), untimed[1:]
+		}
+		out = append(out, c)
+	}
+	return append(out, untimed...)
+}
+
+// mtimesDisagree says whether two generations with a first entry are in one order by that
+// entry and in the other by their modification times.
+func mtimesDisagree(gens []candidate) bool {
+	for i, a := range gens {
+		for _, b := range gens[i+1:] {
+			if a.hasTime && b.hasTime && !a.first.Equal(b.first) && !a.mod.Equal(b.mod) &&
+				a.first.Before(b.first) != a.mod.Before(b.mod) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// named lists names, at most maxNamed of them.
+func named(names []string) string {
+	if len(names) <= maxNamed {
+		return strings.Join(names, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(names[:maxNamed], ", "), len(names)-maxNamed)
+}
+
+// isGeneration says whether name is a rolled generation of the log named base: the log's name,
+// or its name without extension, then tokens separated by '.', '-' or '_' that rollovers give
+// (numbers, dates and times such as 2026-11-23 or 20261123T0800, the log's extension at the
+// end, bak or old), and at most a compression ending after them: MultiFactorAuthSvc.log.1,
+// MultiFactorAuthSvc.1.log, MultiFactorAuthSvc-2026-11-23.log, syslog.2.gz,
+// MultiFactorAuthSvc.log.bak. Backups that are no rollover (.bak.zip, .orig, an editor's
+// .swp or ~) are not.
 func isGeneration(base, name string) bool {
 	lb, ln := strings.ToLower(base), strings.ToLower(name)
+	ext := strings.TrimPrefix(filepath.Ext(lb), ".")
 	stem := strings.TrimSuffix(lb, filepath.Ext(lb))
 	for _, prefix := range []string{lb, stem} {
 		if prefix == "" || len(ln) <= len(prefix)+1 || !strings.HasPrefix(ln, prefix) {
@@ -109,16 +212,46 @@ func isGeneration(base, name string) bool {
 		if strings.IndexByte(".-_", rest[0]) < 0 {
 			continue
 		}
-		if strings.ContainsAny(rest, "0123456789") {
-			return true
+		tokens := strings.FieldsFunc(rest, func(r rune) bool { return r == '.' || r == '-' || r == '_' })
+		compressed := len(tokens) > 0 && isCompressedName("."+tokens[len(tokens)-1])
+		if compressed {
+			tokens = tokens[:len(tokens)-1] // a compressed generation: the rest must still be one
 		}
-		for _, b := range []string{".bak", ".old", "-old", "_old"} {
-			if strings.HasPrefix(rest, b) {
-				return true
-			}
+		if len(tokens) > 0 && ext != "" && prefix == stem && tokens[len(tokens)-1] == ext {
+			tokens = tokens[:len(tokens)-1] // MultiFactorAuthSvc.1.log
+		}
+		if rolloverTokens(tokens, !compressed) {
+			return true
 		}
 	}
 	return false
+}
+
+// rolloverTokens says whether tokens are what a rollover adds to a log's name: numbers, dates
+// and times, or (when backup) bak or old alone; a compressed backup is no rollover.
+func rolloverTokens(tokens []string, backup bool) bool {
+	if len(tokens) == 0 {
+		return false
+	}
+	if backup && len(tokens) == 1 && (tokens[0] == "bak" || tokens[0] == "old") {
+		return true
+	}
+	for _, t := range tokens {
+		digits := 0
+		for i := 0; i < len(t); i++ {
+			switch c := t[i]; {
+			case c >= '0' && c <= '9':
+				digits++
+			case (c == 't' || c == 'z') && i > 0: // 20261123T0800Z
+			default:
+				return false
+			}
+		}
+		if digits == 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // stemOf is what a generation's name of the log named base starts with.
@@ -135,6 +268,67 @@ func isCompressedName(name string) bool {
 		}
 	}
 	return false
+}
+
+// firstEntryBytes bounds how much of a file's start is searched for its first entry.
+const firstEntryBytes = 64 << 10
+
+// firstEntryOf is the time of the first entry in the start of the file at path, decoded as
+// the follower decodes it.
+func firstEntryOf(path string, syslogYear int) (time.Time, bool) {
+	enc, _, _, status, _ := sniffFile(path)
+	if status != StatusRead {
+		return time.Time{}, false
+	}
+	f, err := openShared(path)
+	if err != nil {
+		return time.Time{}, false
+	}
+	defer func() { _ = f.Close() }() // only read
+	buf := make([]byte, firstEntryBytes)
+	n, err := io.ReadFull(f, buf)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		return time.Time{}, false
+	}
+	buf = buf[:n]
+	switch enc {
+	case encUTF8BOM:
+		buf = buf[3:]
+	case encUTF16LE:
+		buf = buf[:len(buf)&^1]
+		if buf, err = unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM).NewDecoder().Bytes(buf); err != nil {
+			return time.Time{}, false
+		}
+		buf = bytes.TrimPrefix(buf, []byte("\uFEFF"))
+	}
+	if n == firstEntryBytes { // the last line may be cut
+		if j := bytes.LastIndexByte(buf, '\n'); j >= 0 {
+			buf = buf[:j+1]
+		}
+	}
+	now := time.Now()
+	year, inferred := syslogYear, syslogYear == 0
+	if inferred {
+		year = now.Year()
+	}
+	var e logparse.Entry
+	for len(buf) > 0 {
+		line := buf
+		if j := bytes.IndexByte(buf, '\n'); j >= 0 {
+			line, buf = buf[:j], buf[j+1:]
+		} else {
+			buf = nil
+		}
+		if logparse.ParseLine(line, logparse.ParseOptions{Year: year}, &e) != nil {
+			continue
+		}
+		t := e.Time
+		if e.Format == logparse.FormatSyslog3164 && inferred && t.After(now.Add(24*time.Hour)) {
+			t = t.AddDate(-1, 0, 0)
+		}
+		return t, true
+	}
+	return time.Time{}, false
 }
 
 // sniffSize is how much of a file's start is looked at to tell its encoding and whether it
@@ -244,7 +438,7 @@ func Reads(logs []Log, path string) string {
 	folder, folderErr := os.Stat(filepath.Dir(path))
 	name := filepath.Base(path)
 	for _, l := range logs {
-		files, _ := generations(l.Path, func(string, string) bool { return false })
+		files, _ := generations(l.Path, func(string, string) bool { return false }, 0, maxGenerations)
 		for _, c := range files {
 			if targetErr != nil {
 				break

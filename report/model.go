@@ -73,6 +73,9 @@ type Template struct {
 // Coverage says how much of a log the parser understood.
 type Coverage struct {
 	Files []File `json:"files"`
+	// Notes say what was skipped among the files beside the log, and what is odd about their
+	// order; absent when there is nothing to say.
+	Notes []string `json:"notes,omitempty"`
 	// Lines = Entries + Malformed: every line read (of the range).
 	Lines     int64 `json:"lines"`
 	Malformed int64 `json:"malformed"`

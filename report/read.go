@@ -121,6 +121,7 @@ func inputErrorf(format string, args ...any) error {
 type logRun struct {
 	log   Log
 	files []candidate
+	notes []string // what the coverage says about the files found and skipped
 	sink  *logSink
 	out   []File
 }
@@ -138,7 +139,7 @@ func Build(ctx context.Context, opts Options) (*Report, error) {
 	if opts.maxDurations <= 0 {
 		opts.maxDurations = defaultMaxDurations
 	}
-	runs, err := discover(opts.Logs)
+	runs, err := discover(opts.Logs, opts.Pipeline.SyslogYear)
 	if err != nil {
 		return nil, err
 	}
@@ -159,12 +160,18 @@ func Build(ctx context.Context, opts Options) (*Report, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	return assemble(runs, &opts, cfg), nil
+	rep := assemble(runs, &opts, cfg)
+	for _, r := range runs {
+		if c := rep.Coverage[r.log.Name]; c != nil {
+			c.Notes = r.notes
+		}
+	}
+	return rep, nil
 }
 
 // discover lists the files of every log, and fails on a log named by its own flag that does
 // not exist, or when not one log file exists.
-func discover(logs []Log) ([]*logRun, error) {
+func discover(logs []Log, syslogYear int) ([]*logRun, error) {
 	abs := map[string]string{}
 	for _, l := range logs {
 		a, err := filepath.Abs(l.Path)
@@ -196,10 +203,7 @@ func discover(logs []Log) ([]*logRun, error) {
 			}
 			return false
 		}
-		files, err := generations(l.Path, claimed)
-		if err != nil {
-			return nil, err
-		}
+		files, notes := generations(l.Path, claimed, syslogYear, maxGenerations)
 		cur := files[len(files)-1]
 		if cur.status == StatusMissing && !l.Optional {
 			return nil, inputErrorf("log %s: %s does not exist", l.Name, l.Path)
@@ -207,7 +211,7 @@ func discover(logs []Log) ([]*logRun, error) {
 		if cur.status != StatusMissing || len(files) > 1 {
 			found = true
 		}
-		runs = append(runs, &logRun{log: l, files: files})
+		runs = append(runs, &logRun{log: l, files: files, notes: notes})
 	}
 	if !found {
 		var paths []string

@@ -17,14 +17,14 @@ import (
 	"github.com/azuremfa/azuremfa_exporter/loggen"
 )
 
-// sections is the report without its file lists, which differ when the same lines come from
-// other files.
+// sections is the report without its file lists and their notes, which differ when the same
+// lines come from other files.
 func sections(r *Report) Report {
 	c := *r
 	c.Coverage = map[string]*Coverage{}
 	for l, cv := range r.Coverage {
 		x := *cv
-		x.Files = nil
+		x.Files, x.Notes = nil, nil
 		c.Coverage[l] = &x
 	}
 	return c
@@ -101,6 +101,9 @@ func TestGenerationsAreOneLog(t *testing.T) {
 		"MultiFactorAuthRadiusSvc.log.2 read", "MultiFactorAuthRadiusSvc.log.1 read", "MultiFactorAuthRadiusSvc.log read"}
 	if !reflect.DeepEqual(got, want) || lines != 40000 {
 		t.Errorf("files (%d lines):\n got %q\nwant %q", lines, got, want)
+	}
+	if notes := split.Coverage["radius"].Notes; len(notes) != 1 || !strings.Contains(notes[0], "MultiFactorAuthRadiusSvcNotes.txt") {
+		t.Errorf("notes %q, want one that names the file skipped", notes)
 	}
 }
 
@@ -430,5 +433,184 @@ func TestBinaryLookingGenerationIsRead(t *testing.T) {
 	if !reflect.DeepEqual(got, want) || c.Lines != 4 || c.Malformed != 1 || r.Summary["radius"].Results["success"] != 1 {
 		t.Errorf("files %q, %d lines, %d malformed, results %v; want %q, 4 lines, 1 malformed, 1 success",
 			got, c.Lines, c.Malformed, r.Summary["radius"].Results, want)
+	}
+}
+
+// radiusLines is a RADIUS log of n authentications, one a minute from start, each a request,
+// its result and its code.
+func radiusLines(start time.Time, first, n int) []byte {
+	var b []byte
+	for i := range n {
+		at := start.Add(time.Duration(i) * time.Minute).Format("2006-01-02T15:04:05.000000Z")
+		tid := first + i
+		b = fmt.Appendf(b, "%s|0|1|%d|pfrad|Calling pfAuthUser('CONTOSO\\u%d', '', 1)\n", at, tid, tid)
+		b = fmt.Appendf(b, "%s|0|1|%d|pfrad|authResult = 1\n%s|0|1|%d|pfrad|rawCallStatus = 21\n", at, tid, at, tid)
+	}
+	return b
+}
+
+// fileNames is the base names of the files the report lists for log, with their status.
+func fileNames(r *Report, log string) []string {
+	var names []string
+	for _, f := range r.Coverage[log].Files {
+		names = append(names, filepath.Base(f.Path)+" "+f.Status)
+	}
+	return names
+}
+
+// TestGenerationsInContentOrder: rolled generations are read oldest first by their first
+// entry, whatever their modification times (a copied folder resets them) or names say, and the
+// coverage says when the modification times disagree.
+func TestGenerationsInContentOrder(t *testing.T) {
+	start := time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		name  string
+		mods  [3]int // hours before now of .log.3, .log.2, .log.1
+		notes int
+	}{
+		{"modification times agree", [3]int{3, 2, 1}, 0},
+		{"a copied folder", [3]int{1, 1, 1}, 0},
+		{"modification times reversed", [3]int{1, 2, 3}, 1},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			p := filepath.Join(dir, "MultiFactorAuthRadiusSvc.log")
+			// Each generation holds 10 minutes; a duplicate across two would show wrong order.
+			for i, suffix := range []string{".3", ".2", ".1", ""} {
+				writeFile(t, p+suffix, radiusLines(start.Add(time.Duration(i)*10*time.Minute), i*10, 10))
+			}
+			now := time.Now().Truncate(time.Second)
+			for i, suffix := range []string{".3", ".2", ".1"} {
+				mod := now.Add(-time.Duration(c.mods[i]) * time.Hour)
+				if err := os.Chtimes(p+suffix, mod, mod); err != nil {
+					t.Fatal(err)
+				}
+			}
+			r := build(t, Options{Logs: []Log{{Name: "radius", Path: p}}})
+			want := []string{"MultiFactorAuthRadiusSvc.log.3 read", "MultiFactorAuthRadiusSvc.log.2 read", "MultiFactorAuthRadiusSvc.log.1 read", "MultiFactorAuthRadiusSvc.log read"}
+			if got := fileNames(r, "radius"); !reflect.DeepEqual(got, want) {
+				t.Errorf("files %q, want %q", got, want)
+			}
+			notes := r.Coverage["radius"].Notes
+			if len(notes) != c.notes || c.notes > 0 && !strings.Contains(notes[0], "modification times") {
+				t.Errorf("notes %q, want %d about modification times", notes, c.notes)
+			}
+			if s := r.Summary["radius"]; s.Requests != 40 || s.Results["success"] != 40 {
+				t.Errorf("%d requests, results %v; want 40 successes", s.Requests, s.Results)
+			}
+		})
+	}
+}
+
+// TestGenerationsSkipped: among the files beside a log, a second name for a file already read
+// (a hard or symbolic link) and files that are not its generations (a zipped backup, an
+// editor's backup or swap file) are skipped, and the coverage says so; so is a folder that
+// cannot be listed.
+func TestGenerationsSkipped(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "MultiFactorAuthRadiusSvc.log")
+	start := time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)
+	writeFile(t, p+".1", radiusLines(start, 0, 5))
+	writeFile(t, p, radiusLines(start.Add(time.Hour), 5, 5))
+	for _, name := range []string{".bak.zip", "~", ".1.swp", ".1~", ".orig"} {
+		writeFile(t, p+name, radiusLines(start, 100, 1))
+	}
+	writeFile(t, filepath.Join(dir, "#MultiFactorAuthRadiusSvc.log#"), radiusLines(start, 100, 1))
+	links := 0
+	if os.Link(p+".1", p+".2") == nil {
+		links++
+	}
+	if os.Symlink(p, p+".3") == nil {
+		links++
+	}
+	r := build(t, Options{Logs: []Log{{Name: "radius", Path: p}}})
+	if got, want := fileNames(r, "radius"), []string{"MultiFactorAuthRadiusSvc.log.1 read", "MultiFactorAuthRadiusSvc.log read"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("files %q, want %q", got, want)
+	}
+	if s := r.Summary["radius"]; s.Requests != 10 {
+		t.Errorf("%d requests, want 10: a file read twice or a backup read", s.Requests)
+	}
+	notes := strings.Join(r.Coverage["radius"].Notes, "\n")
+	for _, want := range []string{"MultiFactorAuthRadiusSvc.log.bak.zip", "MultiFactorAuthRadiusSvc.log~", "MultiFactorAuthRadiusSvc.log.1.swp", "MultiFactorAuthRadiusSvc.log.orig"} {
+		if !strings.Contains(notes, want) {
+			t.Errorf("the notes do not name %s as skipped:\n%s", want, notes)
+		}
+	}
+	if links > 0 && !strings.Contains(notes, "same file") {
+		t.Errorf("the notes do not say a link was skipped as the same file:\n%s", notes)
+	}
+
+	if runtime.GOOS == "windows" || os.Getuid() == 0 {
+		return // a folder that cannot be listed needs permissions that bind
+	}
+	locked := filepath.Join(t.TempDir(), "locked")
+	writeFile(t, filepath.Join(locked, "MultiFactorAuthRadiusSvc.log"), radiusLines(start, 0, 1))
+	if err := os.Chmod(locked, 0o300); err != nil { // enter and write, not list
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = os.Chmod(locked, 0o755) })
+	r = build(t, Options{Logs: []Log{{Name: "radius", Path: filepath.Join(locked, "MultiFactorAuthRadiusSvc.log")}}})
+	if notes := r.Coverage["radius"].Notes; len(notes) != 1 || !strings.Contains(notes[0], "rolled generations") {
+		t.Errorf("an unlistable folder: notes %q, want one about its rolled generations", notes)
+	}
+}
+
+// TestGenerationsCap: beyond the cap on generations the oldest are left out, and the coverage
+// says how many.
+func TestGenerationsCap(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "MultiFactorAuthRadiusSvc.log")
+	start := time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)
+	const n = 5
+	for i := range n {
+		writeFile(t, fmt.Sprintf("%s.%d", p, n-i), radiusLines(start.Add(time.Duration(i)*time.Hour), i, 1))
+	}
+	writeFile(t, p, radiusLines(start.Add(n*time.Hour), n, 1))
+	files, notes := generations(p, func(string, string) bool { return false }, 0, 3)
+	var got []string
+	for _, f := range files {
+		got = append(got, filepath.Base(f.path))
+	}
+	if want := []string{"MultiFactorAuthRadiusSvc.log.3", "MultiFactorAuthRadiusSvc.log.2", "MultiFactorAuthRadiusSvc.log.1", "MultiFactorAuthRadiusSvc.log"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("files %q, want %q", got, want)
+	}
+	if len(notes) != 1 || !strings.Contains(notes[0], "2 oldest") {
+		t.Errorf("notes %q, want one that says the 2 oldest were left out", notes)
+	}
+}
+
+// TestIsGeneration: the names a log's rollovers give, and names that only look alike.
+func TestIsGeneration(t *testing.T) {
+	for _, c := range []struct {
+		base, name string
+		want       bool
+	}{
+		{"MultiFactorAuthSvc.log", "MultiFactorAuthSvc.log.1", true},
+		{"MultiFactorAuthSvc.log", "multifactorauthsvc.LOG.12", true},
+		{"MultiFactorAuthSvc.log", "MultiFactorAuthSvc.1.log", true},
+		{"MultiFactorAuthSvc.log", "MultiFactorAuthSvc-2026-11-23.log", true},
+		{"MultiFactorAuthSvc.log", "MultiFactorAuthSvc_20261123T0800.log", true},
+		{"MultiFactorAuthSvc.log", "MultiFactorAuthSvc.log.2026-11-23", true},
+		{"MultiFactorAuthSvc.log", "MultiFactorAuthSvc.log.3.gz", true},
+		{"MultiFactorAuthSvc.log", "MultiFactorAuthSvc.log.bak", true},
+		{"MultiFactorAuthSvc.log", "MultiFactorAuthSvc.log.old", true},
+		{"MultiFactorAuthSvc.log", "MultiFactorAuthSvc-old.log", true},
+		{"syslog", "syslog.1", true},
+		{"syslog", "syslog.2.gz", true},
+		{"syslog", "syslog-20261123", true},
+		{"MultiFactorAuthSvc.log", "MultiFactorAuthSvc.log", false},
+		{"MultiFactorAuthSvc.log", "MultiFactorAuthSvc.log.bak.zip", false},
+		{"MultiFactorAuthSvc.log", "MultiFactorAuthSvc.log~", false},
+		{"MultiFactorAuthSvc.log", "MultiFactorAuthSvc.log.1~", false},
+		{"MultiFactorAuthSvc.log", "MultiFactorAuthSvc.log.1.swp", false},
+		{"MultiFactorAuthSvc.log", "MultiFactorAuthSvc.log.orig", false},
+		{"MultiFactorAuthSvc.log", "MultiFactorAuthSvcNotes.txt", false},
+		{"MultiFactorAuthSvc.log", "MultiFactorAuthSvc.txt", false},
+		{"MultiFactorAuthSvc.log", "MultiFactorAuthSvc2.log", false},
+		{"syslog", "syslog.conf", false},
+	} {
+		if got := isGeneration(c.base, c.name); got != c.want {
+			t.Errorf("isGeneration(%q, %q) = %t, want %t", c.base, c.name, got, c.want)
+		}
 	}
 }

@@ -257,6 +257,13 @@ func (r *Report) WriteText(out io.Writer) error {
 		}
 	}
 	t.write(w)
+	for _, l := range r.Logs {
+		for _, n := range r.Coverage[l].Notes {
+			for _, line := range wrapWords(clean(l+": "+n), textWidth) {
+				w.println(line)
+			}
+		}
+	}
 
 	sub("Entries by level and by kind")
 	t = &textTable{cols: []column{{head: "log"}, {head: "levels"}, {head: "kinds", flex: true}}}
