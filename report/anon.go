@@ -7,8 +7,9 @@ import (
 	"encoding/hex"
 )
 
-// Anonymizer replaces user names and client addresses by stable pseudonyms: the first four
-// bytes of HMAC-SHA256 under a key, in hexadecimal. The same name under the same key always
+// Anonymizer replaces user names and client addresses by stable pseudonyms: the first eight
+// bytes (64 bits) of HMAC-SHA256 under a key, in hexadecimal, so that two names of even a
+// large directory practically never share one. The same name under the same key always
 // gives the same pseudonym (names are folded as the duplicate detector folds them, so
 // CONTOSO\Alice and CONTOSO\alice are one user), in every log and every report made with
 // that key; without the key a pseudonym cannot be turned back into the name, short of trying
@@ -35,10 +36,13 @@ func (a *Anonymizer) pseudonym(prefix, kind, name string) string {
 	m.Write([]byte{0})
 	m.Write(foldKey(nil, []byte(name)))
 	sum := m.Sum(nil)
-	return prefix + hex.EncodeToString(sum[:4])
+	return prefix + hex.EncodeToString(sum[:pseudonymBytes])
 }
 
-// User is the pseudonym of a user name: user-3f9a2c1b. The empty name (results with no
+// pseudonymBytes is how much of the keyed hash a pseudonym shows.
+const pseudonymBytes = 8
+
+// User is the pseudonym of a user name: user-3f9a2c1b5e7d4a60. The empty name (results with no
 // user) stays empty.
 func (a *Anonymizer) User(name string) string {
 	if name == "" {
@@ -47,7 +51,7 @@ func (a *Anonymizer) User(name string) string {
 	return a.pseudonym("user-", "user", name)
 }
 
-// Client is the pseudonym of a client address: client-3f9a2c1b.
+// Client is the pseudonym of a client address: client-3f9a2c1b5e7d4a60.
 func (a *Anonymizer) Client(addr string) string {
 	return a.pseudonym("client-", "client", addr)
 }

@@ -150,6 +150,9 @@ func Build(ctx context.Context, opts Options) (*Report, error) {
 	var wg sync.WaitGroup
 	for _, r := range runs {
 		r.sink = newLogSink(r.log.Name, cfg)
+		// Pseudonyms hide users and clients; host names with digits in the templates could
+		// name them too.
+		r.sink.tp.maskHosts = opts.Anonymizer != nil
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

@@ -165,7 +165,7 @@ func TestAnonymize(t *testing.T) {
 	}
 	names := map[string]bool{}
 	for _, u := range r.Users {
-		if u.User != "" && !strings.HasPrefix(u.User, "user-") || len(u.User) != len("user-3f9a2c1b") && u.User != "" {
+		if u.User != "" && !strings.HasPrefix(u.User, "user-") || len(u.User) != len("user-3f9a2c1b5e7d4a60") && u.User != "" {
 			t.Errorf("pseudonym %q", u.User)
 		}
 		names[u.Log+u.User] = true
@@ -312,6 +312,21 @@ func TestJSONIsWhatEncoderWrites(t *testing.T) {
 		}
 		if !bytes.Equal(got.Bytes(), want.Bytes()) {
 			t.Errorf("%s: the streamed JSON differs from json.Encoder's (%d and %d bytes)", name, got.Len(), want.Len())
+		}
+	}
+}
+
+// TestPseudonymsHold64Bits: a pseudonym is 64 bits of the keyed hash (16 hexadecimal digits),
+// so that two of a hundred thousand names meet with a chance of about 3e-10, not 1 in 1000.
+func TestPseudonymsHold64Bits(t *testing.T) {
+	a, err := NewAnonymizer([]byte("k"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{a.User(`CONTOSO\alice`), a.Client("192.0.2.10")} {
+		hexPart := p[strings.IndexByte(p, '-')+1:]
+		if len(hexPart) != 16 || strings.Trim(hexPart, "0123456789abcdef") != "" {
+			t.Errorf("pseudonym %q: want 16 hexadecimal digits", p)
 		}
 	}
 }

@@ -15,6 +15,9 @@ const (
 	phUser   = "<user>"
 	phPath   = "<path>"
 	phHex    = "<hex>"
+	phPhone  = "<phone>"
+	phDN     = "<dn>"
+	phHost   = "<host>"
 )
 
 const (
@@ -78,30 +81,59 @@ func isAlnumByte(c byte) bool {
 // addresses (the last two parts masked: 10.20.x.x).
 type templater struct {
 	buf []byte
+	// maskHosts masks host names with digits as well (under --anonymize).
+	maskHosts bool
 }
 
 // Template returns the template of m, valid until the next call.
 func (t *templater) Template(m []byte) []byte {
-	t.buf = scanTemplate(t.buf[:0], m, false)
+	t.buf = scanTemplate(t.buf[:0], m, false, t.maskHosts)
 	return t.buf
 }
 
 // Example returns the masked example of m, in a new slice.
 func (t *templater) Example(m []byte) string {
-	return string(scanTemplate(nil, m, true))
+	return string(scanTemplate(nil, m, true, t.maskHosts))
 }
 
 // scanTemplate appends the template (or, with example, the masked example) of m to dst. Most
 // words are letters only and are copied as they are; only a word with a digit or one of the
 // bytes of addresses and paths is looked at closely.
-func scanTemplate(dst, m []byte, example bool) []byte {
+func scanTemplate(dst, m []byte, example, hosts bool) []byte {
 	cut := len(m) > maxTemplateInput
 	if cut {
 		m = m[:maxTemplateInput]
 	}
+	userNext := false // the word before was "user": the next word is a name
 	for i := 0; i < len(m) && len(dst) < maxTemplateBytes; {
 		c := m[i]
 		f := byteFlags[c]
+		// A phone number runs over blanks, which the words below do not see whole.
+		if (c == '+' || c == '(' || f&fDigit != 0) && (i == 0 || !isAlnumByte(m[i-1]) && m[i-1] != '.' && m[i-1] != ':') {
+			if j := matchPhone(m, i); j > i {
+				dst, i, userNext = append(dst, phPhone...), j, false
+				continue
+			}
+		}
+		if userNext && f&(fSpace) == 0 && c != ':' && c != '=' {
+			userNext = false
+			if f&fWord != 0 {
+				j := i
+				for j < len(m) && byteFlags[m[j]]&fWord != 0 {
+					j++
+				}
+				k := j
+				for k > i+1 && byteFlags[m[k-1]]&fTrail != 0 {
+					k--
+				}
+				if !notAName(m[i:k]) {
+					dst = append(dst, phUser...)
+					dst = append(dst, m[k:j]...)
+					i = j
+					continue
+				}
+			}
+		}
 		switch {
 		case f&fWord != 0:
 			// The word runs to j; without its trailing punctuation, to k.
@@ -117,9 +149,17 @@ func scanTemplate(dst, m []byte, example bool) []byte {
 					kept, k = all, j+1
 				}
 			}
+			// A distinguished name runs over blanks and commas: CN=John Smith,OU=Staff,DC=…
+			if j < len(m) && m[j] == '=' && dnFirst[c] && (i == 0 || !isAlnumByte(m[i-1])) {
+				if e := matchDN(m, i); e > i {
+					dst, i, userNext = append(dst, phDN...), e, false
+					continue
+				}
+			}
 			switch {
 			case kept&(fDigit|fSpecial) == 0:
 				dst = append(dst, m[i:k]...)
+				userNext = c|0x20 == 'u' && isUserWord(m[i:k])
 			case kept&^fTrail == fWord|fDigit && allDigits(m[i:k]):
 				if example && k-i < phoneDigits {
 					dst = append(dst, m[i:k]...)
@@ -127,7 +167,7 @@ func scanTemplate(dst, m []byte, example bool) []byte {
 					dst = append(dst, phNumber...)
 				}
 			default:
-				dst = appendToken(dst, m[i:k], example)
+				dst = appendToken(dst, m[i:k], example, hosts)
 			}
 			dst = append(dst, m[k:j]...)
 			i = j
@@ -185,9 +225,10 @@ func closingQuote(m []byte, i int) int {
 	return -1
 }
 
-// appendToken appends one word, or the placeholder of what it is.
-func appendToken(dst, w []byte, example bool) []byte {
-	var at, backslash, slash, colons, dots, digits, letters, hexOnly = -1, 0, 0, 0, 0, 0, 0, true
+// appendToken appends one word, or the placeholder of what it is; with hosts, a host name
+// with digits in it is masked too.
+func appendToken(dst, w []byte, example, hosts bool) []byte {
+	var at, pct, backslash, slash, colons, dots, digits, letters, hexOnly = -1, -1, 0, 0, 0, 0, 0, 0, true
 	doubleColon := false
 	for k, c := range w {
 		switch {
@@ -216,8 +257,21 @@ func appendToken(dst, w []byte, example bool) []byte {
 			}
 		case c == '.':
 			dots++
+		case c == '%':
+			if pct < 0 {
+				pct = k
+			}
+			hexOnly = false
 		default:
 			hexOnly = false
+		}
+	}
+	if pct > 0 {
+		if addr, ok := zonedIPv6(w[:pct]); ok {
+			if example {
+				return appendMaskedIPv6(dst, addr)
+			}
+			return append(dst, phIP...)
 		}
 	}
 	switch {
@@ -244,6 +298,8 @@ func appendToken(dst, w []byte, example bool) []byte {
 		return append(dst, phIP...)
 	case digits == 0:
 		return append(dst, w...)
+	case hosts && isHostName(w):
+		return append(dst, phHost...)
 	case hexOnly && colons == 0 && dots == 0 && letters > 0 && len(w) >= 8,
 		len(w) > 2 && w[0] == '0' && (w[1] == 'x' || w[1] == 'X'):
 		if example {
@@ -270,6 +326,201 @@ func appendToken(dst, w []byte, example bool) []byte {
 		k = e
 	}
 	return dst
+}
+
+// zonedIPv6 says whether w, the part of a word before a '%', is an IPv6 address with a zone
+// after it (fe80::1%eth0, fe80::1%12, also in brackets with a port), and returns the address
+// without the bracket: the zone names an interface of the host and is left out.
+func zonedIPv6(addr []byte) ([]byte, bool) {
+	if len(addr) > 0 && addr[0] == '[' {
+		addr = addr[1:]
+	}
+	colons, double := 0, false
+	for k, c := range addr {
+		switch {
+		case c == ':':
+			colons++
+			double = double || k > 0 && addr[k-1] == ':'
+		case isHexByte(c), c == '.':
+		default:
+			return nil, false
+		}
+	}
+	return addr, colons >= 2 && (double || colons == 7)
+}
+
+// isHostName: a dotted name of letters, digits and hyphens with a digit in it and a letter in
+// its last label (VPN-GW01.corp.example.com), which an IPv4 address has not.
+func isHostName(w []byte) bool {
+	dots, digits, lastLetters := 0, 0, 0
+	for k, c := range w {
+		switch {
+		case isDigitByte(c):
+			digits++
+		case 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z':
+			lastLetters++
+		case c == '-':
+		case c == '.' && k > 0 && k < len(w)-1 && w[k-1] != '.':
+			dots++
+			lastLetters = 0
+		default:
+			return false
+		}
+	}
+	return dots > 0 && digits > 0 && lastLetters > 0
+}
+
+// userWords are the words after which a message names a user.
+var userWords = []string{"user", "username", "userid", "upn"}
+
+func isUserWord(w []byte) bool {
+	for _, u := range userWords {
+		if len(w) == len(u) && asciiEqualFold(w, u) {
+			return true
+		}
+	}
+	return false
+}
+
+// notNames are words that follow "user" in messages without being a name (User is blocked,
+// user not found, 3 user groups).
+var notNames = []string{"is", "was", "has", "had", "not", "does", "did", "can", "cannot", "could", "will", "must", "should",
+	"name", "names", "record", "records", "account", "accounts", "group", "groups", "id", "ids", "found", "already", "with",
+	"from", "for", "to", "in", "the", "a", "an", "and", "or", "of", "on", "at", "by", "as", "status", "settings", "phone",
+	"pin", "info", "information", "data", "lookup", "cache", "cancelled", "canceled", "authenticated", "blocked", "denied",
+	"locked", "disabled", "enabled", "added", "deleted", "changed", "updated", "logged", "exists", "count", "list", "portal",
+	"agent", "principal", "object", "objects", "attribute", "attributes", "store", "sync", "mode", "type", "entered"}
+
+func notAName(w []byte) bool {
+	for _, n := range notNames {
+		if len(w) == len(n) && asciiEqualFold(w, n) {
+			return true
+		}
+	}
+	return false
+}
+
+func asciiEqualFold(b []byte, s string) bool {
+	for k := range len(s) {
+		c := b[k]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != s[k] {
+			return false
+		}
+	}
+	return true
+}
+
+// dnAttributes are the attribute types an LDAP distinguished name starts with.
+var dnAttributes = []string{"cn", "ou", "dc", "uid", "o", "l", "st", "c", "street"}
+
+// dnFirst marks the first letters of dnAttributes, in either case.
+var dnFirst = func() (t [256]bool) {
+	for _, a := range dnAttributes {
+		t[a[0]], t[a[0]-'a'+'A'] = true, true
+	}
+	return t
+}()
+
+// dnAttribute returns the end of "attr=" at m[i:] (attr one of dnAttributes), or -1.
+func dnAttribute(m []byte, i int) int {
+	for _, a := range dnAttributes {
+		if e := i + len(a); e < len(m) && m[e] == '=' && asciiEqualFold(m[i:e], a) {
+			return e + 1
+		}
+	}
+	return -1
+}
+
+// matchDN returns the end of an LDAP distinguished name at m[i:] (CN=John Smith,OU=Staff,
+// DC=contoso,DC=com), or -1. A value runs to the comma before the next attribute, or, for
+// the last one, to a blank, a quote or a bracket.
+func matchDN(m []byte, i int) int {
+	j := dnAttribute(m, i)
+	if j < 0 {
+		return -1
+	}
+	for {
+		// The comma that starts the next attribute, if one comes before the value ends.
+		next := -1
+		for k := j; k < len(m); k++ {
+			c := m[k]
+			if c == '"' || c == '\'' || c == ')' || c == ']' || c == '|' || c == ';' {
+				break
+			}
+			if c == ',' {
+				a := k + 1
+				for a < len(m) && m[a] == ' ' {
+					a++
+				}
+				if e := dnAttribute(m, a); e > 0 {
+					next = k
+					j = e
+				}
+				break
+			}
+		}
+		if next < 0 {
+			break
+		}
+	}
+	k := j
+	for k < len(m) && byteFlags[m[k]]&fSpace == 0 && m[k] != '"' && m[k] != '\'' && m[k] != ')' && m[k] != ']' && m[k] != ',' {
+		k++
+	}
+	for k > j && byteFlags[m[k-1]]&fTrail != 0 {
+		k--
+	}
+	return k
+}
+
+// matchPhone returns the end of a phone number at m[i:], or -1: + and 7 to 15 digits in
+// groups (+1 425 555 0100, +44 20 7946 0958, +15551234567), or three or more groups of digits
+// that end with a group of four and hold 10 to 12 digits ((425) 555-0100, 1-425-555-0100).
+// Times, dates and IPv4 addresses are none of these.
+func matchPhone(m []byte, i int) int {
+	j := i
+	plus := m[j] == '+'
+	if plus {
+		j++
+	}
+	digits, groups, last, end := 0, 0, 0, -1
+	for j < len(m) {
+		paren := m[j] == '('
+		k := j
+		if paren {
+			k++
+		}
+		s := k
+		for k < len(m) && isDigitByte(m[k]) {
+			k++
+		}
+		n := k - s
+		if n == 0 || !plus && n > 4 {
+			break
+		}
+		if paren {
+			if k >= len(m) || m[k] != ')' {
+				break
+			}
+			k++
+		}
+		digits, groups, last, end = digits+n, groups+1, n, k
+		if k+1 < len(m) && (m[k] == ' ' || m[k] == '-' || m[k] == '.') && (isDigitByte(m[k+1]) || m[k+1] == '(') {
+			j = k + 1
+			continue
+		}
+		break
+	}
+	if end < 0 || end < len(m) && isAlnumByte(m[end]) {
+		return -1
+	}
+	if plus && digits >= 7 && digits <= 15 || !plus && groups >= 3 && last == 4 && digits >= 10 && digits <= 12 {
+		return end
+	}
+	return -1
 }
 
 // isGUIDToken: 8-4-4-4-12 hexadecimal digits, optionally in braces.
