@@ -330,3 +330,35 @@ func TestPseudonymsHold64Bits(t *testing.T) {
 		}
 	}
 }
+
+// TestCSVDefusesFormulas: a user name that starts with any byte a spreadsheet takes for the
+// start of a formula (=, +, -, @, a tab, a carriage return) gets a quote mark in front; other
+// names, also with those bytes further in, are written as they are.
+func TestCSVDefusesFormulas(t *testing.T) {
+	for _, c := range []struct{ user, cell string }{
+		{"=1+2", "'=1+2"},
+		{"+1 425 555 0100", "'+1 425 555 0100"},
+		{"-2+3", "'-2+3"},
+		{"@SUM(A1:A2)", "'@SUM(A1:A2)"},
+		{"\t=cmd", "'\t=cmd"},
+		{"\r=cmd", "'\r=cmd"},
+		{`CONTOSO\alice`, `CONTOSO\alice`},
+		{"bob@contoso.com", "bob@contoso.com"},
+		{"a=b+c-d", "a=b+c-d"},
+		{"'quoted", "'quoted"},
+		{"", ""},
+	} {
+		r := &Report{Users: []UserRow{{Log: "radius", User: c.user, Counts: Counts{Requests: 1}}}}
+		var b bytes.Buffer
+		if err := r.WriteCSV(&b); err != nil {
+			t.Fatal(err)
+		}
+		recs, err := csv.NewReader(&b).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(recs) != 2 || recs[1][1] != c.cell {
+			t.Errorf("user %q: cells %q, want %q", c.user, recs, c.cell)
+		}
+	}
+}
