@@ -4,14 +4,17 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"math"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"runtime"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/alecthomas/kingpin/v2"
 	dto "github.com/prometheus/client_model/go"
@@ -546,5 +549,63 @@ func TestReportReadsWhatTheExporterReads(t *testing.T) {
 				t.Errorf("report lines, malformed, requests %v, --one-shot %v; file %+v: want it read, with what is odd about it", got, want, f)
 			}
 		})
+	}
+}
+
+// TestReportInterruptedBySignal runs the real binary on a log that takes long to read (16 GiB
+// of a sparse file) and interrupts it: it says so on one line, exits 1 within seconds, and the
+// old output is left as it was, with no temporary file beside it.
+func TestReportInterruptedBySignal(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("no SIGINT to send to a child on Windows")
+	}
+	log := filepath.Join(t.TempDir(), "MultiFactorAuthRadiusSvc.log")
+	f, err := os.Create(log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Truncate(16 << 30); err != nil {
+		t.Skip("no sparse file here:", err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	out := filepath.Join(dir, "report.txt")
+	if err := os.WriteFile(out, []byte("the old report\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(os.Args[0], "report", "--mfa.radius-log="+log, "--output="+out)
+	cmd.Env = append(os.Environ(), "AZUREMFA_EXPORTER_RUN_MAIN=1")
+	var stderr syncBuffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	// The temporary file appears before the read starts.
+	for deadline := time.Now().Add(10 * time.Second); len(snapshot(t, dir)) < 2; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			_ = cmd.Process.Kill()
+			t.Fatalf("no temporary output after 10 s; stderr %q", stderr.String())
+		}
+	}
+	time.Sleep(100 * time.Millisecond)
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err = <-done:
+	case <-time.After(10 * time.Second):
+		_ = cmd.Process.Kill()
+		t.Fatalf("still running 10 s after SIGINT; stderr %q", stderr.String())
+	}
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 1 || strings.Count(stderr.String(), "\n") != 1 || !strings.Contains(stderr.String(), "interrupted") {
+		t.Errorf("after SIGINT: %v, stderr %q; want exit 1 and one line that says interrupted", err, stderr.String())
+	}
+	if files := snapshot(t, dir); !reflect.DeepEqual(files, map[string]string{"report.txt": "the old report\n"}) {
+		t.Errorf("after SIGINT the folder holds %q", files)
 	}
 }
