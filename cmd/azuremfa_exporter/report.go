@@ -47,6 +47,9 @@ type reportOptions struct {
 	anonymize     bool
 	anonymizeKey  string
 	outputFlagSet bool
+	// guarded are the logs --output must not be: those read, and the sync log of the folder
+	// even when it does not exist yet (a report written there would be read as it).
+	guarded []report.Log
 }
 
 // newReportApp defines `azuremfa_exporter report`: the exporter's log flags and the rules the
@@ -183,7 +186,7 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	}
 	if file != nil {
 		// A rollover during the read may have given a log's generation the name of --output.
-		if what := report.Reads(opts.Logs, r.output); what != "" {
+		if what := r.outputConflict(); what != "" {
 			return fail(1, &flagError{flag: "output", value: r.output, problem: "it is now " + what + ", which the report reads; nothing written"})
 		}
 		if err := file.commit(); err != nil {
@@ -195,16 +198,36 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) int
 
 // atomicFile is --output while the report is written: a temporary file in the same folder,
 // renamed over --output only when the report is complete, so that a failed or interrupted run
-// leaves the file as it was, never a part of a report.
+// leaves the file as it was, never a part of a report. An output that exists and is no regular
+// file (/dev/null, a pipe) has nothing to replace: it is written directly.
 type atomicFile struct {
 	*os.File
 	target    string
+	direct    bool
 	committed bool
 }
 
-// createAtomic creates the temporary file of target: hidden, so that no log's generations
-// take its name, with the permissions os.Create gives, or target's when it exists.
+// createAtomic opens the output: a temporary file beside target (where its symbolic links
+// lead), hidden so that no log's generations take its name, with the permissions os.Create
+// gives, or target's when it exists; target itself when it is a device or a pipe.
 func createAtomic(target string) (*atomicFile, error) {
+	st, err := os.Stat(target)
+	switch {
+	case err == nil && !st.Mode().IsRegular():
+		f, err := os.OpenFile(target, os.O_WRONLY, 0)
+		if err != nil {
+			return nil, err
+		}
+		return &atomicFile{File: f, target: target, direct: true}, nil
+	case err == nil:
+		// An existing file must be writable, as os.Create would have required.
+		f, err := os.OpenFile(target, os.O_WRONLY, 0)
+		if err != nil {
+			return nil, err
+		}
+		_ = f.Close() // opened only to check; nothing written
+	}
+	target = linkTarget(target) // replace the file a link leads to, not the link
 	dir, base := filepath.Split(target)
 	for range 100 {
 		var b [6]byte
@@ -217,7 +240,7 @@ func createAtomic(target string) (*atomicFile, error) {
 		if err != nil {
 			return nil, err
 		}
-		if st, err := os.Stat(target); err == nil && st.Mode().IsRegular() {
+		if st != nil && st.Mode().IsRegular() {
 			if err := f.Chmod(st.Mode().Perm()); err != nil {
 				_ = f.Close()
 				_ = os.Remove(tmp)
@@ -231,6 +254,10 @@ func createAtomic(target string) (*atomicFile, error) {
 
 // commit puts the complete report in place: flushed to disk, then renamed over target.
 func (a *atomicFile) commit() error {
+	if a.direct {
+		a.committed = true
+		return a.Close()
+	}
 	if err := a.Sync(); err != nil {
 		return err
 	}
@@ -244,10 +271,14 @@ func (a *atomicFile) commit() error {
 	return nil
 }
 
-// discard removes the temporary file unless it was committed.
+// discard removes the temporary file unless it was committed; a device or a pipe is only
+// closed.
 func (a *atomicFile) discard() {
-	if !a.committed {
-		_ = a.Close() // may be closed already
+	if a.committed {
+		return
+	}
+	_ = a.Close() // may be closed already
+	if !a.direct {
 		_ = os.Remove(a.Name())
 	}
 }
@@ -305,10 +336,14 @@ func (r *reportOptions) reportConfig(o *options, goos string) (report.Options, e
 		opts.Logs = append(opts.Logs, report.Log{Name: adsyncLog, Path: r.adsyncLog})
 	case o.logDir != "":
 		// Read only when the folder has it: most reports are about authentications.
-		if p := filepath.Join(o.logDir, adsyncFile); fileExists(p) {
+		p := filepath.Join(o.logDir, adsyncFile)
+		if fileExists(p) {
 			opts.Logs = append(opts.Logs, report.Log{Name: adsyncLog, Path: p, Optional: true})
+		} else {
+			r.guarded = append(r.guarded, report.Log{Name: adsyncLog, Path: p, Optional: true})
 		}
 	}
+	r.guarded = append(r.guarded, opts.Logs...)
 
 	var err error
 	if opts.Since, err = report.ParseBound(r.since); err != nil {
@@ -324,7 +359,7 @@ func (r *reportOptions) reportConfig(o *options, goos string) (report.Options, e
 	case r.outputFlagSet && r.output == "":
 		return opts, &flagError{flag: "output", value: r.output, problem: "empty: give a file, or leave the flag out for standard output"}
 	case r.output != "" && r.output != "-":
-		if what := report.Reads(opts.Logs, r.output); what != "" {
+		if what := r.outputConflict(); what != "" {
 			return opts, &flagError{flag: "output", value: r.output, problem: "it is " + what + ", which the report reads"}
 		}
 		if problem := checkWritableFile(r.output); problem != "" {
@@ -353,6 +388,34 @@ func (r *reportOptions) reportConfig(o *options, goos string) (report.Options, e
 	opts.MaxRows = r.maxRows
 	opts.Top = r.top
 	return opts, nil
+}
+
+// outputConflict says which log --output is, by identity or by a name a log's generations
+// take, as given or where its symbolic links lead; "" when none.
+func (r *reportOptions) outputConflict() string {
+	if what := report.Reads(r.guarded, r.output); what != "" {
+		return what
+	}
+	if resolved := linkTarget(r.output); resolved != r.output {
+		return report.Reads(r.guarded, resolved)
+	}
+	return ""
+}
+
+// linkTarget is where the symbolic links of path lead, also when the last one leads to a file
+// that does not exist yet; path itself when it is no link.
+func linkTarget(path string) string {
+	if resolved, err := filepath.EvalSymlinks(path); err == nil {
+		return resolved
+	}
+	dest, err := os.Readlink(path)
+	if err != nil {
+		return path
+	}
+	if !filepath.IsAbs(dest) {
+		dest = filepath.Join(filepath.Dir(path), dest)
+	}
+	return dest
 }
 
 func fileExists(path string) bool {

@@ -419,6 +419,20 @@ func TestReportOutputIsNeverALog(t *testing.T) {
 		{"a rolled generation", func(_ *testing.T, dir string) string { return filepath.Join(dir, "MultiFactorAuthRadiusSvc.log.1") }},
 		{"the sync log", func(_ *testing.T, dir string) string { return filepath.Join(dir, "MultiFactorAuthAdSyncSvc.log") }},
 		{"a name a rollover fills", func(_ *testing.T, dir string) string { return filepath.Join(dir, "MultiFactorAuthRadiusSvc.log.2") }},
+		{"the sync log's name before it exists", func(t *testing.T, dir string) string {
+			p := filepath.Join(dir, "MultiFactorAuthAdSyncSvc.log")
+			if err := os.Remove(p); err != nil {
+				t.Fatal(err)
+			}
+			return p
+		}},
+		{"a symbolic link to a name a rollover fills", func(t *testing.T, dir string) string {
+			p := filepath.Join(t.TempDir(), "report.txt")
+			if err := os.Symlink(filepath.Join(dir, "MultiFactorAuthSvc.log.1"), p); err != nil {
+				t.Skip("no symbolic links here:", err)
+			}
+			return p
+		}},
 		{"a symbolic link to a log", func(t *testing.T, dir string) string {
 			p := filepath.Join(t.TempDir(), "report.txt")
 			if err := os.Symlink(filepath.Join(dir, "MultiFactorAuthIisNm.log"), p); err != nil {
@@ -607,5 +621,47 @@ func TestReportInterruptedBySignal(t *testing.T) {
 	}
 	if files := snapshot(t, dir); !reflect.DeepEqual(files, map[string]string{"report.txt": "the old report\n"}) {
 		t.Errorf("after SIGINT the folder holds %q", files)
+	}
+}
+
+// TestReportOutputKinds: an output that is a device is written directly and stays a device; one
+// reached through a symbolic link is replaced where the link leads, and the link stays; an
+// existing file that cannot be written is refused before the logs are read.
+func TestReportOutputKinds(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("no /dev/null or symbolic links to rely on")
+	}
+	if code, _, errOut := runArgs(t, "report", "--mfa.log-dir=../../testdata/sample", "--output="+os.DevNull); code != 0 {
+		t.Errorf("--output=%s: exit %d: %s", os.DevNull, code, errOut)
+	}
+	if st, err := os.Stat(os.DevNull); err != nil || st.Mode()&os.ModeDevice == 0 {
+		t.Errorf("%s is no longer a device: %v %v", os.DevNull, st.Mode(), err)
+	}
+
+	dir := t.TempDir()
+	target, link := filepath.Join(dir, "target.txt"), filepath.Join(dir, "link.txt")
+	if err := os.WriteFile(target, []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(target, link); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut := runArgs(t, "report", "--mfa.log-dir=../../testdata/sample", "--output="+link)
+	b, err := os.ReadFile(target)
+	st, lerr := os.Lstat(link)
+	if code != 0 || err != nil || !strings.Contains(string(b), "== Coverage ==") || lerr != nil || st.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("through a link: exit %d (%s), target %.20q %v, link %v %v", code, errOut, b, err, st.Mode(), lerr)
+	}
+
+	if os.Getuid() == 0 {
+		return // root writes a read-only file
+	}
+	locked := filepath.Join(dir, "locked.txt")
+	if err := os.WriteFile(locked, []byte("old"), 0o444); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut = runArgs(t, "report", "--mfa.log-dir=../../testdata/sample", "--output="+locked)
+	if b, _ := os.ReadFile(locked); code != 2 || !strings.Contains(errOut, "--output=") || string(b) != "old" {
+		t.Errorf("a read-only output: exit %d, %q, content %q; want 2 and the file as it was", code, errOut, b)
 	}
 }
