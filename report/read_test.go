@@ -540,6 +540,13 @@ func TestGenerationsSkipped(t *testing.T) {
 		t.Errorf("the notes do not say a link was skipped as the same file:\n%s", notes)
 	}
 
+	// A "folder" that is a file cannot be listed, whoever runs the test.
+	notDir := filepath.Join(t.TempDir(), "file")
+	writeFile(t, notDir, nil)
+	r = build(t, Options{Logs: []Log{{Name: "radius", Path: p}, {Name: "iis", Path: filepath.Join(notDir, "MultiFactorAuthIisNm.log")}}})
+	if notes := r.Coverage["iis"].Notes; len(notes) != 1 || !strings.Contains(notes[0], "cannot list the folder") {
+		t.Errorf("a folder that is a file: notes %q, want one that says it cannot be listed", notes)
+	}
 	if runtime.GOOS == "windows" || os.Getuid() == 0 {
 		return // a folder that cannot be listed needs permissions that bind
 	}
