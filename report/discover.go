@@ -131,7 +131,7 @@ func generations(path string, claimedBy func(abs, name string) bool, syslogYear,
 		notes = append(notes, "skipped "+named(notLog)+" beside the log: not its rolled generations")
 	}
 	if mtimesDisagree(gens) {
-		notes = append(notes, "rolled generations read in the order of their first entries, which their modification times contradict (a copied folder?)")
+		notes = append(notes, "rolled generations read in the order of their first entries; their modification times give another (a copied folder?)")
 	}
 	gens = inContentOrder(gens)
 	if len(gens) > maxGens {
@@ -397,12 +397,11 @@ func sniffFile(path string) (enc string, unit int, endsWithNewline bool, status,
 
 // oddContent says what makes the start of a file read as UTF-8 look binary, or "".
 func oddContent(head []byte) string {
-	const asRead = "; read as UTF-8, as the exporter reads it"
 	if bytes.HasPrefix(head, []byte{0xFE, 0xFF}) {
-		return "UTF-16 big-endian, which is not decoded" + asRead
+		return "UTF-16 big-endian, read as UTF-8"
 	}
 	if bytes.IndexByte(head, 0) >= 0 {
-		return "looks binary (NUL bytes)" + asRead
+		return "looks binary (NUL bytes)"
 	}
 	control := 0
 	for _, c := range head {
@@ -411,7 +410,7 @@ func oddContent(head []byte) string {
 		}
 	}
 	if control > len(head)/10 {
-		return "looks binary (mostly control bytes)" + asRead
+		return "looks binary (control bytes)"
 	}
 	return ""
 }

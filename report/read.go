@@ -304,7 +304,7 @@ func (r *logRun) read(ctx context.Context, opts *Options) {
 			if f.Status == StatusCompressed && c.current {
 				// The follower reads the log's own path whatever it holds; so does the report, so
 				// that it counts what the exporter counts.
-				f.Status, f.Reason = StatusRead, "starts like a compressed file; read as the exporter reads it"
+				f.Status, f.Reason = StatusRead, "starts like a compressed file"
 			}
 		}
 		if f.Status != StatusRead {
