@@ -108,32 +108,6 @@ func scanTemplate(dst, m []byte, example, hosts bool) []byte {
 	for i := 0; i < len(m) && len(dst) < maxTemplateBytes; {
 		c := m[i]
 		f := byteFlags[c]
-		// A phone number runs over blanks, which the words below do not see whole.
-		if (c == '+' || c == '(' || f&fDigit != 0) && (i == 0 || !isAlnumByte(m[i-1]) && m[i-1] != '.' && m[i-1] != ':') {
-			if j := matchPhone(m, i); j > i {
-				dst, i, userNext = append(dst, phPhone...), j, false
-				continue
-			}
-		}
-		if userNext && f&(fSpace) == 0 && c != ':' && c != '=' {
-			userNext = false
-			if f&fWord != 0 {
-				j := i
-				for j < len(m) && byteFlags[m[j]]&fWord != 0 {
-					j++
-				}
-				k := j
-				for k > i+1 && byteFlags[m[k-1]]&fTrail != 0 {
-					k--
-				}
-				if !notAName(m[i:k]) {
-					dst = append(dst, phUser...)
-					dst = append(dst, m[k:j]...)
-					i = j
-					continue
-				}
-			}
-		}
 		switch {
 		case f&fWord != 0:
 			// The word runs to j; without its trailing punctuation, to k.
@@ -149,13 +123,13 @@ func scanTemplate(dst, m []byte, example, hosts bool) []byte {
 					kept, k = all, j+1
 				}
 			}
-			// A distinguished name runs over blanks and commas: CN=John Smith,OU=Staff,DC=…
-			if j < len(m) && m[j] == '=' && dnFirst[c] && (i == 0 || !isAlnumByte(m[i-1])) {
-				if e := matchDN(m, i); e > i {
-					dst, i, userNext = append(dst, phDN...), e, false
+			if userNext || all&fDigit != 0 || j < len(m) && m[j] == '=' {
+				if ph, e := spanAt(m, i, j, k, userNext); e > i {
+					dst, i, userNext = append(dst, ph...), e, false
 					continue
 				}
 			}
+			userNext = false
 			switch {
 			case kept&(fDigit|fSpecial) == 0:
 				dst = append(dst, m[i:k]...)
@@ -172,6 +146,7 @@ func scanTemplate(dst, m []byte, example, hosts bool) []byte {
 			dst = append(dst, m[k:j]...)
 			i = j
 		case f&fQuote != 0:
+			userNext = false
 			if i == 0 || !isAlnumByte(m[i-1]) {
 				if j := closingQuote(m, i); j > 0 {
 					dst = append(dst, c)
@@ -188,6 +163,15 @@ func scanTemplate(dst, m []byte, example, hosts bool) []byte {
 			for i++; i < len(m) && byteFlags[m[i]]&fSpace != 0; i++ {
 			}
 		default:
+			if c == '(' && (i == 0 || !isAlnumByte(m[i-1])) {
+				if e := matchPhone(m, i); e > i {
+					dst, i, userNext = append(dst, phPhone...), e, false
+					continue
+				}
+			}
+			if c != '=' {
+				userNext = false // username=jdoe
+			}
 			if c < 0x20 || c == 0x7f {
 				c = '?' // a control byte: never copied into a report
 			}
@@ -474,6 +458,40 @@ func matchDN(m []byte, i int) int {
 		k--
 	}
 	return k
+}
+
+// spanAt returns the placeholder and the end of what starts with the word m[i:j] (m[i:k]
+// without its trailing punctuation) and may run beyond it: a distinguished name (the word is
+// followed by =), a phone number (the word starts with + or a digit), or, after the word
+// user (userNext), a name; end -1 when it is none of these. A word starts after a byte that is
+// no word byte, so a span found here never starts inside one.
+func spanAt(m []byte, i, j, k int, userNext bool) (string, int) {
+	if j < len(m) && m[j] == '=' && dnFirst[m[i]] {
+		if e := matchDN(m, i); e > i {
+			return phDN, e
+		}
+	}
+	if m[i] == '+' || isDigitByte(m[i]) && groupFollows(m, i) {
+		if e := matchPhone(m, i); e > i {
+			return phPhone, e
+		}
+	}
+	if userNext && !notAName(m[i:k]) {
+		return phUser, k
+	}
+	return "", -1
+}
+
+// groupFollows says whether the digits at m[i:] are at most four, followed by a separator of
+// the groups of a phone number: what a number without + must start with (most numbers in a
+// message are not followed by one).
+func groupFollows(m []byte, i int) bool {
+	for e := i + 1; e < len(m) && e-i <= 4; e++ {
+		if !isDigitByte(m[e]) {
+			return m[e] == ' ' || m[e] == '-' || m[e] == '.'
+		}
+	}
+	return false
 }
 
 // matchPhone returns the end of a phone number at m[i:], or -1: + and 7 to 15 digits in
