@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -211,6 +212,25 @@ func discover(logs []Log, syslogYear int) ([]*logRun, error) {
 		if cur.status == StatusMissing && !l.Optional {
 			return nil, inputErrorf("log %s: %s does not exist", l.Name, l.Path)
 		}
+		// Two logs that are one file (through a link) would count its lines twice, as would a
+		// generation that is another log's file.
+		kept := files[:0]
+		for _, c := range files {
+			r, i, ok := readBefore(runs, c.info)
+			switch {
+			case ok && c.current && r.files[i].current:
+				return nil, inputErrorf("logs %q and %q are the same file %s", r.log.Name, l.Name, l.Path)
+			case ok && c.current: // the log itself wins over another's generation
+				r.notes = append(r.notes, "skipped "+filepath.Base(r.files[i].path)+": the same file as "+c.path+" of the "+l.Name+" log")
+				r.files = append(r.files[:i:i], r.files[i+1:]...)
+				kept = append(kept, c)
+			case ok:
+				notes = append(notes, "skipped "+filepath.Base(c.path)+": the same file as "+r.files[i].path+" of the "+r.log.Name+" log")
+			default:
+				kept = append(kept, c)
+			}
+		}
+		files = kept
 		if cur.status != StatusMissing || len(files) > 1 {
 			found = true
 		}
@@ -224,6 +244,20 @@ func discover(logs []Log, syslogYear int) ([]*logRun, error) {
 		return nil, inputErrorf("none of the log files exists: %s", strings.Join(paths, ", "))
 	}
 	return runs, nil
+}
+
+// readBefore says which file of runs, if any, is the file info describes: its run and index.
+func readBefore(runs []*logRun, info os.FileInfo) (*logRun, int, bool) {
+	if info != nil {
+		for _, r := range runs {
+			for i, c := range r.files {
+				if c.info != nil && os.SameFile(c.info, info) {
+					return r, i, true
+				}
+			}
+		}
+	}
+	return nil, 0, false
 }
 
 // resolveRange turns the bounds into times (a relative one counts back from the last entry of

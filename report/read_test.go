@@ -257,6 +257,10 @@ func TestBadInput(t *testing.T) {
 	radius := filepath.Join(dir, "MultiFactorAuthRadiusSvc.log")
 	writeFile(t, radius, []byte("2026-11-23T09:00:00.000000Z|0|1|1|pfrad|Calling pfAuthUser('a', '', 1)\n"))
 	missing := filepath.Join(dir, "MultiFactorAuthIisNm.log")
+	link := filepath.Join(t.TempDir(), "MultiFactorAuthIisNm.log")
+	if err := os.Link(radius, link); err != nil {
+		t.Fatal(err)
+	}
 	isInput := func(err error) bool {
 		var ie *InputError
 		return errors.As(err, &ie)
@@ -268,6 +272,7 @@ func TestBadInput(t *testing.T) {
 		"since after until":   {Logs: []Log{{Name: "radius", Path: radius}}, Since: mustBound("2026-11-23T10:00:00Z"), Until: mustBound("2026-11-23T09:00:00Z")},
 		"relative, reversed":  {Logs: []Log{{Name: "radius", Path: radius}}, Since: mustBound("1h"), Until: mustBound("2h")},
 		"same file twice":     {Logs: []Log{{Name: "radius", Path: radius}, {Name: "iis", Path: radius}}},
+		"same file by a link": {Logs: []Log{{Name: "radius", Path: radius}, {Name: "iis", Path: link}}},
 		"nothing to count on": {Logs: []Log{{Name: "radius", Path: radius}, {Name: "iis", Path: missing, Optional: true}}, Since: mustBound("1h"), Until: mustBound("1h")},
 	} {
 		if _, err := Build(context.Background(), opts); !isInput(err) {
@@ -618,6 +623,31 @@ func TestIsGeneration(t *testing.T) {
 	} {
 		if got := isGeneration(c.base, c.name); got != c.want {
 			t.Errorf("isGeneration(%q, %q) = %t, want %t", c.base, c.name, got, c.want)
+		}
+	}
+}
+
+// TestGenerationOfAnotherLog: a generation beside one log that is another log's file (a hard
+// link) is read once, as that log, whichever log comes first, and the coverage says so.
+func TestGenerationOfAnotherLog(t *testing.T) {
+	dir := t.TempDir()
+	start := time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)
+	radius, other := filepath.Join(dir, "MultiFactorAuthRadiusSvc.log"), filepath.Join(t.TempDir(), "MultiFactorAuthIisNm.log")
+	writeFile(t, radius, radiusLines(start.Add(time.Hour), 0, 3))
+	writeFile(t, other, radiusLines(start, 10, 2))
+	if err := os.Link(other, radius+".1"); err != nil {
+		t.Skip("no hard links here:", err)
+	}
+	for _, order := range [][]Log{{{Name: "iis", Path: other}, {Name: "radius", Path: radius}}, {{Name: "radius", Path: radius}, {Name: "iis", Path: other}}} {
+		r := build(t, Options{Logs: order})
+		if got, want := fileNames(r, "radius"), []string{"MultiFactorAuthRadiusSvc.log read"}; !reflect.DeepEqual(got, want) {
+			t.Errorf("radius files %q, want %q", got, want)
+		}
+		if n := r.Coverage["radius"].Notes; len(n) != 1 || !strings.Contains(n[0], "of the iis log") {
+			t.Errorf("radius notes %q, want one naming the iis log", n)
+		}
+		if a, b := r.Summary["iis"].Requests, r.Summary["radius"].Requests; a != 2 || b != 3 {
+			t.Errorf("requests: iis %d, radius %d; want 2 and 3", a, b)
 		}
 	}
 }
