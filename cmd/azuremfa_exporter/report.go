@@ -208,8 +208,9 @@ type atomicFile struct {
 }
 
 // createAtomic opens the output: a temporary file beside target (where its symbolic links
-// lead), hidden so that no log's generations take its name, with the permissions os.Create
-// gives, or target's when it exists; target itself when it is a device or a pipe.
+// lead), named with a leading dot so that no log's generations take its name, with the
+// permissions os.Create gives, or target's when it exists; target itself when it is a device
+// or a pipe.
 func createAtomic(target string) (*atomicFile, error) {
 	st, err := os.Stat(target)
 	switch {
