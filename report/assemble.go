@@ -40,20 +40,18 @@ func assemble(runs []*logRun, opts *Options, cfg *sinkConfig) *Report {
 		r.Summary[s.name] = s.summary()
 		r.Users = slices.Grow(r.Users, int(s.users.n))
 		times := make([]time.Time, 0, 2*(s.users.n+s.clients.n)) // the rows' first and last seen
-		s.users.each(func(rw *row) {
-			name := rw.name
+		s.users.each(func(name string, rw *row) {
 			if opts.Anonymizer != nil {
 				name = opts.Anonymizer.User(name)
 			}
-			r.Users = append(r.Users, UserRow{Log: s.name, User: name, Counts: rw.report(&times)})
+			r.Users = append(r.Users, UserRow{Log: s.name, User: name, Counts: s.users.report(rw, &times)})
 		})
 		r.Clients = slices.Grow(r.Clients, int(s.clients.n))
-		s.clients.each(func(rw *row) {
-			name := rw.name
+		s.clients.each(func(name string, rw *row) {
 			if opts.Anonymizer != nil {
 				name = opts.Anonymizer.Client(name)
 			}
-			r.Clients = append(r.Clients, ClientRow{Log: s.name, Client: name, Counts: rw.report(&times)})
+			r.Clients = append(r.Clients, ClientRow{Log: s.name, Client: name, Counts: s.clients.report(rw, &times)})
 		})
 		if b := beyond(s.users); b != nil {
 			if r.UsersBeyondCap == nil {
@@ -133,20 +131,20 @@ func byRequests(a, b *Counts) int {
 	return cmp.Or(cmp.Compare(b.Requests, a.Requests), cmp.Compare(b.Failures, a.Failures))
 }
 
-// report is the row's counts as the report gives them; its times are appended to times, whose
-// capacity must suffice (so that the pointers into it stay valid).
-func (rw *row) report(times *[]time.Time) Counts {
+// report is the counts of row rw of t as the report gives them; its times are appended to
+// times, whose capacity must suffice (so that the pointers into it stay valid).
+func (t *table) report(rw *row, times *[]time.Time) Counts {
 	c := Counts{
-		Requests:      rw.requests,
-		Duplicates:    rw.duplicates,
-		PromptedTwice: rw.promptedTwice,
-		Failures:      rw.failures,
-		Fraud:         rw.fraud,
-		Abandoned:     rw.abandoned,
-		NotPerformed:  rw.notPerformed,
+		Requests:      t.count(rw, cRequests),
+		Duplicates:    t.count(rw, cDuplicates),
+		PromptedTwice: t.count(rw, cPromptedTwice),
+		Failures:      t.count(rw, cFailures),
+		Fraud:         t.count(rw, cFraud),
+		Abandoned:     t.count(rw, cAbandoned),
+		NotPerformed:  t.count(rw, cNotPerformed),
 	}
-	if !rw.first.IsZero() {
-		*times = append(*times, rw.first.UTC(), rw.last.UTC())
+	if rw.seenAt() {
+		*times = append(*times, rw.first(), rw.last())
 		n := len(*times)
 		c.FirstSeen, c.LastSeen = &(*times)[n-2], &(*times)[n-1]
 	}
@@ -331,8 +329,9 @@ func beyond(t *table) *Beyond {
 	}
 	o := &t.overflow
 	return &Beyond{
-		Events: t.dropped, Requests: o.requests, Duplicates: o.duplicates, PromptedTwice: o.promptedTwice,
-		Failures: o.failures, Fraud: o.fraud, Abandoned: o.abandoned, NotPerformed: o.notPerformed,
+		Events: t.dropped, Requests: t.count(o, cRequests), Duplicates: t.count(o, cDuplicates),
+		PromptedTwice: t.count(o, cPromptedTwice), Failures: t.count(o, cFailures), Fraud: t.count(o, cFraud),
+		Abandoned: t.count(o, cAbandoned), NotPerformed: t.count(o, cNotPerformed),
 	}
 }
 

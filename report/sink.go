@@ -184,7 +184,7 @@ func (s *logSink) Entry(e *logparse.Entry) {
 	case logparse.KindCall:
 		s.requests++
 		c := s.users.get(e.User)
-		c.requests++
+		s.users.add(c, cRequests)
 		c.seen(e.Time)
 		s.timeline.add(e.Time, tlRequests)
 	case logparse.KindPfauth:
@@ -193,11 +193,11 @@ func (s *logSink) Entry(e *logparse.Entry) {
 	case logparse.KindNotPerformed:
 		s.notPerformed++
 		c := s.users.get(e.User)
-		c.notPerformed++
+		s.users.add(c, cNotPerformed)
 		c.seen(e.Time)
 		if len(e.Addr) > 0 {
 			c := s.clients.get(e.Addr)
-			c.notPerformed++
+			s.clients.add(c, cNotPerformed)
 			c.seen(e.Time)
 		}
 	case logparse.KindPrimaryAuth:
@@ -251,10 +251,10 @@ func (s *logSink) Ended(a *logparse.Auth) {
 	if a.Outcome == logparse.OutcomeAbandoned {
 		s.abandoned++
 		c := s.users.get(a.User)
-		c.abandoned++
+		s.users.add(c, cAbandoned)
 		if a.Duplicate {
 			s.duplicates[a.Handling]++
-			c.duplicates++
+			s.users.add(c, cDuplicates)
 			s.timeline.add(a.Start, tlDuplicates)
 		}
 		return
@@ -295,20 +295,20 @@ func (s *logSink) Ended(a *logparse.Auth) {
 
 	c := s.users.get(a.User)
 	if a.Source == logparse.SourcePfauth {
-		c.requests++
+		s.users.add(c, cRequests)
 		s.timeline.add(a.Start, tlRequests)
 	}
 	if a.Source == logparse.SourcePfauth || a.Outcome == logparse.OutcomeOrphan {
 		c.seen(a.Start)
 	}
-	count(c, a, failed, fraud, prompted)
+	s.users.countEnded(c, a, failed, fraud, prompted)
 	if len(a.Client) > 0 {
 		cc := s.clients.get(a.Client)
 		if a.Source == logparse.SourcePfauth {
-			cc.requests++
+			s.clients.add(cc, cRequests)
 		}
 		cc.seen(a.Start)
-		count(cc, a, failed, fraud, prompted)
+		s.clients.countEnded(cc, a, failed, fraud, prompted)
 	}
 	if failed {
 		s.timeline.add(a.Start, tlFailures)
@@ -322,18 +322,19 @@ func (s *logSink) Ended(a *logparse.Auth) {
 	}
 }
 
-func count(c *counts, a *logparse.Auth, failed, fraud, prompted bool) {
+// countEnded counts an ended authentication in row r of t.
+func (t *table) countEnded(r *row, a *logparse.Auth, failed, fraud, prompted bool) {
 	if failed {
-		c.failures++
+		t.add(r, cFailures)
 	}
 	if fraud {
-		c.fraud++
+		t.add(r, cFraud)
 	}
 	if a.Duplicate {
-		c.duplicates++
+		t.add(r, cDuplicates)
 	}
 	if prompted {
-		c.promptedTwice++
+		t.add(r, cPromptedTwice)
 	}
 }
 

@@ -2,104 +2,169 @@ package report
 
 import (
 	"hash/maphash"
+	"math"
 	"time"
 )
 
-// counts are what the users and clients tables count per row.
-type counts struct {
-	requests, duplicates, promptedTwice, failures, fraud, abandoned, notPerformed int64
-	first, last                                                                   time.Time
-}
+// The counters of a row, indexes into row.n.
+const (
+	cRequests = iota
+	cDuplicates
+	cPromptedTwice
+	cFailures
+	cFraud
+	cAbandoned
+	cNotPerformed
+	numCounters
+)
 
-func (c *counts) seen(t time.Time) {
-	if c.first.IsZero() || t.Before(c.first) {
-		c.first = t
-	}
-	if t.After(c.last) {
-		c.last = t
-	}
-}
+// zeroUnix is the Unix time of the zero time.Time: a row's first and last seen hold it until
+// the row is seen.
+var zeroUnix = time.Time{}.Unix()
 
-// row is one user (or client) of one log: the name as first written, and its counts.
+// row is what one user (or client) of one log did, in 64 bytes: a table of tens of thousands
+// of users does not fit the processor's caches, and a lookup then costs a cache miss on the row,
+// so the row sits in the table's hash index itself and every counter and time a line updates
+// is in that one cache line. The counters are 32 bits; the table carries what passes 2^32 (see
+// add). Times are Unix seconds and nanoseconds. A row holds no pointer, so the garbage
+// collector does not scan the tables.
 type row struct {
-	name  string
-	check uint64 // a second hash of the folded name, under another seed
-	counts
+	check               uint64 // a hash of the folded name under the table's second seed; 0: an empty slot
+	firstSec, lastSec   int64
+	firstNsec, lastNsec uint32
+	n                   [numCounters]uint32
+	seq                 uint32 // the row's number, in the order rows were added
 }
+
+func (r *row) seen(t time.Time) {
+	sec, nsec := t.Unix(), uint32(t.Nanosecond())
+	if r.firstSec == zeroUnix && r.firstNsec == 0 || sec < r.firstSec || sec == r.firstSec && nsec < r.firstNsec {
+		r.firstSec, r.firstNsec = sec, nsec
+	}
+	if sec > r.lastSec || sec == r.lastSec && nsec > r.lastNsec {
+		r.lastSec, r.lastNsec = sec, nsec
+	}
+}
+
+// first and last are the times the row was first and last seen; the zero time when never.
+func (r *row) first() time.Time { return time.Unix(r.firstSec, int64(r.firstNsec)).UTC() }
+func (r *row) last() time.Time  { return time.Unix(r.lastSec, int64(r.lastNsec)).UTC() }
+
+func (r *row) seenAt() bool { return r.firstSec != zeroUnix || r.firstNsec != 0 }
 
 // table is the rows of one log, keyed by the folded name, up to max rows. What names beyond
 // it do is counted in overflow, so that the rows and the overflow add up to the totals.
 //
-// The index is keyed by a 64-bit hash of the folded name, and a row holds a second 64-bit hash
-// of it under another seed: a lookup compares numbers, not the name's bytes (which live
-// elsewhere in memory and cost a cache miss on a table of many users). Two names are taken for
-// one only if both hashes agree, about once in 2^128 pairs of names.
+// The rows are the slots of an open-addressing hash table (linear probing, at most half full),
+// placed by a 64-bit hash of the folded name. A row holds a second 64-bit hash of the name
+// under another seed, so a lookup compares numbers, not the name's bytes (which live
+// elsewhere in memory and would cost another cache miss). Two names are taken for one only if
+// both hashes agree (the first in the bits that place them), about once in 2^70 pairs of names.
 type table struct {
 	max      int
-	index    map[uint64]int32
-	collided map[[2]uint64]int32 // names whose first hash another name has
-	chunks   [][]row             // the rows, in chunks of chunkRows: a full table is never copied to grow
-	n        int32               // rows in use
-	overflow counts
+	slots    []row    // a power of two of them
+	names    []string // the rows' names as first written (at most maxUserBytes), by row number
+	n        int      // rows in use
+	overflow row
 	dropped  int64 // lookups that found no room (events of names without a row)
-	fold     []byte
-	seeds    [2]maphash.Seed
+	// carry counts, per row number and counter, how many times the counter passed 2^32.
+	carry map[carryKey]int64
+	fold  []byte
+	seeds [2]maphash.Seed
 }
+
+type carryKey struct {
+	seq     uint32
+	counter int
+}
+
+const (
+	// minSlots is the size of a new table: 4 KiB.
+	minSlots = 64
+	// overflowSeq is the row number of the overflow.
+	overflowSeq = math.MaxUint32
+)
 
 func newTable(maxRows int) *table {
-	return &table{max: maxRows, index: make(map[uint64]int32), seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}}
+	return &table{max: maxRows, slots: make([]row, minSlots), overflow: row{seq: overflowSeq},
+		seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}}
 }
 
-// get returns the counts of name, adding its row if there is room, else the overflow.
-func (t *table) get(name []byte) *counts {
+// get returns the row of name, adding it if there is room, else the overflow. The row stays
+// valid until the next get.
+func (t *table) get(name []byte) *row {
 	t.fold = foldKey(t.fold[:0], name)
 	h := maphash.Bytes(t.seeds[0], t.fold)
-	check := maphash.Bytes(t.seeds[1], t.fold)
-	i, ok := t.index[h]
-	if ok {
-		if r := t.row(i); r.check == check {
-			return &r.counts
-		}
-		// Another name with the same first hash.
-		if j, ok := t.collided[[2]uint64{h, check}]; ok {
-			return &t.row(j).counts
+	check := maphash.Bytes(t.seeds[1], t.fold) | 1
+	mask := uint64(len(t.slots) - 1)
+	p := h & mask
+	for ; t.slots[p].check != 0; p = (p + 1) & mask {
+		if t.slots[p].check == check {
+			return &t.slots[p]
 		}
 	}
-	if int(t.n) >= t.max {
+	if t.n >= t.max {
 		t.dropped++
 		return &t.overflow
 	}
 	if len(name) > maxUserBytes {
 		name = name[:maxUserBytes]
 	}
-	j := t.n
-	if ok {
-		if t.collided == nil {
-			t.collided = make(map[[2]uint64]int32)
-		}
-		t.collided[[2]uint64{h, check}] = j
-	} else {
-		t.index[h] = j
-	}
-	if int(j)%chunkRows == 0 {
-		t.chunks = append(t.chunks, make([]row, 0, chunkRows))
-	}
-	c := &t.chunks[len(t.chunks)-1]
-	*c = append(*c, row{name: string(name), check: check})
+	t.names = append(t.names, string(name))
 	t.n++
-	return &(*c)[len(*c)-1].counts
+	if 2*t.n > len(t.slots) {
+		t.grow()
+		for p = h & uint64(len(t.slots)-1); t.slots[p].check != 0; p = (p + 1) & uint64(len(t.slots)-1) {
+		}
+	}
+	t.slots[p] = row{check: check, firstSec: zeroUnix, lastSec: zeroUnix, seq: uint32(t.n - 1)}
+	return &t.slots[p]
 }
 
-// chunkRows is the number of rows allocated at once.
-const chunkRows = 4096
-
-func (t *table) row(i int32) *row { return &t.chunks[i/chunkRows][i%chunkRows] }
-
-// each calls fn with every row, in the order they were added.
-func (t *table) each(fn func(*row)) {
-	for _, c := range t.chunks {
-		for i := range c {
-			fn(&c[i])
+// grow doubles the slots and places the rows again, by their names' hashes.
+func (t *table) grow() {
+	old := t.slots
+	t.slots = make([]row, 2*len(old))
+	mask := uint64(len(t.slots) - 1)
+	for i := range old {
+		r := &old[i]
+		if r.check == 0 {
+			continue
 		}
+		t.fold = foldKey(t.fold[:0], []byte(t.names[r.seq]))
+		p := maphash.Bytes(t.seeds[0], t.fold) & mask
+		for t.slots[p].check != 0 {
+			p = (p + 1) & mask
+		}
+		t.slots[p] = *r
+	}
+}
+
+// add counts one event in counter c of r (a row of t or its overflow).
+func (t *table) add(r *row, c int) {
+	r.n[c]++
+	if r.n[c] == 0 {
+		if t.carry == nil {
+			t.carry = make(map[carryKey]int64)
+		}
+		t.carry[carryKey{r.seq, c}]++
+	}
+}
+
+// count is the value of counter c of r.
+func (t *table) count(r *row, c int) int64 {
+	return int64(r.n[c]) + t.carry[carryKey{r.seq, c}]*(math.MaxUint32+1)
+}
+
+// each calls fn with every row and its name, in the order they were added.
+func (t *table) each(fn func(name string, r *row)) {
+	order := make([]int32, t.n)
+	for i := range t.slots {
+		if r := &t.slots[i]; r.check != 0 {
+			order[r.seq] = int32(i)
+		}
+	}
+	for seq, i := range order {
+		fn(t.names[seq], &t.slots[i])
 	}
 }

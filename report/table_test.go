@@ -2,7 +2,11 @@ package report
 
 import (
 	"fmt"
+	"math"
+	"slices"
 	"testing"
+	"time"
+	"unsafe"
 )
 
 func BenchmarkTableGet(b *testing.B) {
@@ -13,6 +17,72 @@ func BenchmarkTableGet(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
-		t.get(names[(i*2654435761)%len(names)]).requests++
+		t.add(t.get(names[(i*2654435761)%len(names)]), cRequests)
 	}
+}
+
+func TestRowSize(t *testing.T) {
+	if s := unsafe.Sizeof(row{}); s != 64 {
+		t.Errorf("a row takes %d bytes, want 64 (one cache line)", s)
+	}
+}
+
+// TestTableCounts: rows are found again by the folded name, keep the name as first written,
+// count past 2^32 exactly, and the names beyond the cap go to the overflow.
+func TestTableCounts(t *testing.T) {
+	tb := newTable(3)
+	for _, step := range []struct {
+		name    string
+		counter int
+		from    uint32 // the counter's 32 bits before the event
+		want    int64
+	}{
+		{`CONTOSO\Alice`, cRequests, 0, 1},
+		{`contoso\alice`, cRequests, 1, 2},
+		{`CONTOSO\Bob`, cFailures, 0, 1},
+		{`CONTOSO\bob`, cFailures, math.MaxUint32, 1 << 32},
+		{`CONTOSO\BOB`, cFailures, 0, 1<<32 + 1},
+		{"", cAbandoned, 0, 1},
+		{`CONTOSO\Carol`, cRequests, 0, 1},
+		{`CONTOSO\Dave`, cRequests, math.MaxUint32, 1 << 32},
+	} {
+		r := tb.get([]byte(step.name))
+		r.n[step.counter] = step.from
+		tb.add(r, step.counter)
+		if got := tb.count(r, step.counter); got != step.want {
+			t.Errorf("%q: counter %d = %d, want %d", step.name, step.counter, got, step.want)
+		}
+	}
+	var names []string
+	tb.each(func(name string, _ *row) { names = append(names, name) })
+	if want := []string{`CONTOSO\Alice`, `CONTOSO\Bob`, ""}; !slices.Equal(names, want) {
+		t.Errorf("rows %q, want %q", names, want)
+	}
+	if tb.dropped != 2 || tb.count(&tb.overflow, cRequests) != 1<<32 {
+		t.Errorf("overflow: %d events, %d requests; want 2 and 2^32", tb.dropped, tb.count(&tb.overflow, cRequests))
+	}
+}
+
+// TestTableGrows: a table of many names finds each one's row again after its index grew.
+func TestTableGrows(t *testing.T) {
+	tb := newTable(DefaultMaxRows)
+	const n = 20000
+	for round := range 2 {
+		for i := range n {
+			r := tb.get(fmt.Appendf(nil, "user%d", i))
+			tb.add(r, cRequests)
+			r.seen(time.Unix(int64(i), int64(round)))
+		}
+	}
+	if tb.n != n {
+		t.Fatalf("%d rows, want %d", tb.n, n)
+	}
+	i := 0
+	tb.each(func(name string, r *row) {
+		if name != fmt.Sprint("user", i) || tb.count(r, cRequests) != 2 ||
+			!r.first().Equal(time.Unix(int64(i), 0)) || !r.last().Equal(time.Unix(int64(i), 1)) {
+			t.Errorf("row %d: %s, %d requests, seen %v to %v", i, name, tb.count(r, cRequests), r.first(), r.last())
+		}
+		i++
+	})
 }
