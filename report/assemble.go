@@ -35,6 +35,8 @@ func assemble(runs []*logRun, opts *Options, cfg *sinkConfig) *Report {
 	var tls []*timeline
 	for _, run := range runs {
 		s := run.sink
+		s.users.flush()
+		s.clients.flush()
 		r.Logs = append(r.Logs, run.log.Name)
 		r.Coverage[s.name] = s.coverage(run.out)
 		r.Summary[s.name] = s.summary()
@@ -143,7 +145,7 @@ func (t *table) report(rw *row, times *[]time.Time) Counts {
 		Abandoned:     t.count(rw, cAbandoned),
 		NotPerformed:  t.count(rw, cNotPerformed),
 	}
-	if rw.seenAt() {
+	if rw.wasSeen() {
 		*times = append(*times, rw.first(), rw.last())
 		n := len(*times)
 		c.FirstSeen, c.LastSeen = &(*times)[n-2], &(*times)[n-1]

@@ -183,22 +183,16 @@ func (s *logSink) Entry(e *logparse.Entry) {
 	switch e.Kind {
 	case logparse.KindCall:
 		s.requests++
-		c := s.users.get(e.User)
-		s.users.add(c, cRequests)
-		c.seen(e.Time)
+		s.users.note(e.User, 1<<cRequests|opSeen, e.Time)
 		s.timeline.add(e.Time, tlRequests)
 	case logparse.KindPfauth:
 		// Its authentication, with its user and client, was counted when it Ended, just before.
 		s.requests++
 	case logparse.KindNotPerformed:
 		s.notPerformed++
-		c := s.users.get(e.User)
-		s.users.add(c, cNotPerformed)
-		c.seen(e.Time)
+		s.users.note(e.User, 1<<cNotPerformed|opSeen, e.Time)
 		if len(e.Addr) > 0 {
-			c := s.clients.get(e.Addr)
-			s.clients.add(c, cNotPerformed)
-			c.seen(e.Time)
+			s.clients.note(e.Addr, 1<<cNotPerformed|opSeen, e.Time)
 		}
 	case logparse.KindPrimaryAuth:
 		s.primary[e.Verdict]++
@@ -250,13 +244,13 @@ func (s *logSink) Ended(a *logparse.Auth) {
 	}
 	if a.Outcome == logparse.OutcomeAbandoned {
 		s.abandoned++
-		c := s.users.get(a.User)
-		s.users.add(c, cAbandoned)
+		ops := uint16(1 << cAbandoned)
 		if a.Duplicate {
 			s.duplicates[a.Handling]++
-			s.users.add(c, cDuplicates)
+			ops |= 1 << cDuplicates
 			s.timeline.add(a.Start, tlDuplicates)
 		}
+		s.users.note(a.User, ops, time.Time{})
 		return
 	}
 	st := a.Status
@@ -293,22 +287,30 @@ func (s *logSink) Ended(a *logparse.Auth) {
 		s.duplicates[a.Handling]++
 	}
 
-	c := s.users.get(a.User)
+	// What the authentication adds to its user's and its client's row.
+	var ops uint16
+	if failed {
+		ops |= 1 << cFailures
+	}
+	if fraud {
+		ops |= 1 << cFraud
+	}
+	if a.Duplicate {
+		ops |= 1 << cDuplicates
+	}
+	if prompted {
+		ops |= 1 << cPromptedTwice
+	}
 	if a.Source == logparse.SourcePfauth {
-		s.users.add(c, cRequests)
+		ops |= 1<<cRequests | opSeen
 		s.timeline.add(a.Start, tlRequests)
 	}
-	if a.Source == logparse.SourcePfauth || a.Outcome == logparse.OutcomeOrphan {
-		c.seen(a.Start)
+	if a.Outcome == logparse.OutcomeOrphan {
+		ops |= opSeen
 	}
-	s.users.countEnded(c, a, failed, fraud, prompted)
+	s.users.note(a.User, ops, a.Start)
 	if len(a.Client) > 0 {
-		cc := s.clients.get(a.Client)
-		if a.Source == logparse.SourcePfauth {
-			s.clients.add(cc, cRequests)
-		}
-		cc.seen(a.Start)
-		s.clients.countEnded(cc, a, failed, fraud, prompted)
+		s.clients.note(a.Client, ops|opSeen, a.Start)
 	}
 	if failed {
 		s.timeline.add(a.Start, tlFailures)
@@ -319,22 +321,6 @@ func (s *logSink) Ended(a *logparse.Auth) {
 	if fraud {
 		s.timeline.add(a.Start, tlFraud)
 		s.fraudReport(a)
-	}
-}
-
-// countEnded counts an ended authentication in row r of t.
-func (t *table) countEnded(r *row, a *logparse.Auth, failed, fraud, prompted bool) {
-	if failed {
-		t.add(r, cFailures)
-	}
-	if fraud {
-		t.add(r, cFraud)
-	}
-	if a.Duplicate {
-		t.add(r, cDuplicates)
-	}
-	if prompted {
-		t.add(r, cPromptedTwice)
 	}
 }
 

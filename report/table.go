@@ -36,8 +36,9 @@ type row struct {
 	seq                 uint32 // the row's number, in the order rows were added
 }
 
-func (r *row) seen(t time.Time) {
-	sec, nsec := t.Unix(), uint32(t.Nanosecond())
+func (r *row) seen(t time.Time) { r.seenAt(t.Unix(), uint32(t.Nanosecond())) }
+
+func (r *row) seenAt(sec int64, nsec uint32) {
 	if r.firstSec == zeroUnix && r.firstNsec == 0 || sec < r.firstSec || sec == r.firstSec && nsec < r.firstNsec {
 		r.firstSec, r.firstNsec = sec, nsec
 	}
@@ -50,7 +51,7 @@ func (r *row) seen(t time.Time) {
 func (r *row) first() time.Time { return time.Unix(r.firstSec, int64(r.firstNsec)).UTC() }
 func (r *row) last() time.Time  { return time.Unix(r.lastSec, int64(r.lastNsec)).UTC() }
 
-func (r *row) seenAt() bool { return r.firstSec != zeroUnix || r.firstNsec != 0 }
+func (r *row) wasSeen() bool { return r.firstSec != zeroUnix || r.firstNsec != 0 }
 
 // table is the rows of one log, keyed by the folded name, up to max rows. What names beyond
 // it do is counted in overflow, so that the rows and the overflow add up to the totals.
@@ -71,7 +72,29 @@ type table struct {
 	carry map[carryKey]int64
 	fold  []byte
 	seeds [2]maphash.Seed
+
+	// batch holds the events not yet counted (see note), batchNames their names.
+	batch      []event
+	batchNames []byte
+	touched    uint64
 }
+
+// event is what one line does to one row, kept until its batch is counted: a hash of the
+// folded name, the counters to add one to, and a time the row is seen at.
+type event struct {
+	h, check  uint64
+	sec       int64
+	nsec      uint32
+	ops       uint16 // bit c: add one to counter c; opSeen: the row is seen at sec, nsec
+	nameLen   uint16
+	nameStart uint32 // into batchNames
+}
+
+const (
+	opSeen = 1 << numCounters
+	// batchEvents is how many events are counted at once.
+	batchEvents = 128
+)
 
 type carryKey struct {
 	seq     uint32
@@ -90,12 +113,67 @@ func newTable(maxRows int) *table {
 		seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}}
 }
 
+// note records what a line does to the row of name: add one to the counters whose bits ops
+// has (1<<cRequests, ...), and, with opSeen, see the row at time at. The events are counted
+// in batches, in the order they were noted: the rows of a batch are first read all at once,
+// so that their cache misses overlap instead of each stalling the reading of the log in turn.
+// flush counts what remains.
+func (t *table) note(name []byte, ops uint16, at time.Time) {
+	if len(name) > maxUserBytes {
+		name = name[:maxUserBytes]
+	}
+	t.fold = foldKey(t.fold[:0], name)
+	e := event{
+		h:         maphash.Bytes(t.seeds[0], t.fold),
+		check:     maphash.Bytes(t.seeds[1], t.fold) | 1,
+		ops:       ops,
+		nameLen:   uint16(len(name)),
+		nameStart: uint32(len(t.batchNames)),
+	}
+	if ops&opSeen != 0 {
+		e.sec, e.nsec = at.Unix(), uint32(at.Nanosecond())
+	}
+	t.batch = append(t.batch, e)
+	t.batchNames = append(t.batchNames, name...)
+	if len(t.batch) == batchEvents {
+		t.flush()
+	}
+}
+
+// flush counts the events noted.
+func (t *table) flush() {
+	// Read the row each event starts its search at: the loads are independent, so the
+	// processor has many in flight at once and the rows are in its caches for what follows.
+	mask := uint64(len(t.slots) - 1)
+	var touched uint64
+	for i := range t.batch {
+		touched += t.slots[t.batch[i].h&mask].check
+	}
+	t.touched = touched
+	for i := range t.batch {
+		e := &t.batch[i]
+		r := t.lookup(e.h, e.check, t.batchNames[e.nameStart:e.nameStart+uint32(e.nameLen)])
+		for c := range numCounters {
+			if e.ops&(1<<c) != 0 {
+				t.add(r, c)
+			}
+		}
+		if e.ops&opSeen != 0 {
+			r.seenAt(e.sec, e.nsec)
+		}
+	}
+	t.batch, t.batchNames = t.batch[:0], t.batchNames[:0]
+}
+
 // get returns the row of name, adding it if there is room, else the overflow. The row stays
-// valid until the next get.
+// valid until the next get or flush.
 func (t *table) get(name []byte) *row {
 	t.fold = foldKey(t.fold[:0], name)
-	h := maphash.Bytes(t.seeds[0], t.fold)
-	check := maphash.Bytes(t.seeds[1], t.fold) | 1
+	return t.lookup(maphash.Bytes(t.seeds[0], t.fold), maphash.Bytes(t.seeds[1], t.fold)|1, name)
+}
+
+// lookup is get of a name whose folded form has hashes h and check.
+func (t *table) lookup(h, check uint64, name []byte) *row {
 	mask := uint64(len(t.slots) - 1)
 	p := h & mask
 	for ; t.slots[p].check != 0; p = (p + 1) & mask {

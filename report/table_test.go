@@ -86,3 +86,54 @@ func TestTableGrows(t *testing.T) {
 		i++
 	})
 }
+
+// TestTableNote: events noted in batches count as counted one by one, in the order noted:
+// rows in the order of their names' first event, the cap reached in that order.
+func TestTableNote(t *testing.T) {
+	const names = 700 // several batches, and past the cap of 500 rows
+	noted, counted := newTable(500), newTable(500)
+	at := time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)
+	for i := range 3 * names {
+		name := fmt.Appendf(nil, "User%d", i*3%names)
+		ops := uint16(1<<(i%numCounters)) | uint16(i%2)*opSeen
+		when := at.Add(time.Duration(i*7919%1000) * time.Millisecond)
+		noted.note(name, ops, when)
+		r := counted.get(name)
+		for c := range numCounters {
+			if ops&(1<<c) != 0 {
+				counted.add(r, c)
+			}
+		}
+		if ops&opSeen != 0 {
+			r.seen(when)
+		}
+	}
+	noted.flush()
+	type rowOf struct {
+		name        string
+		counts      Counts
+		first, last time.Time
+	}
+	rows := func(tb *table) []rowOf {
+		var out []rowOf
+		var times []time.Time
+		tb.each(func(name string, r *row) {
+			times = make([]time.Time, 0, 2)
+			out = append(out, rowOf{name, tb.report(r, &times), r.first(), r.last()})
+		})
+		return out
+	}
+	got, want := rows(noted), rows(counted)
+	if len(got) != 500 || !slices.EqualFunc(got, want, func(a, b rowOf) bool {
+		return a.name == b.name && a.first.Equal(b.first) && a.last.Equal(b.last) &&
+			a.counts.Requests == b.counts.Requests && a.counts.Failures == b.counts.Failures &&
+			a.counts.Abandoned == b.counts.Abandoned && a.counts.NotPerformed == b.counts.NotPerformed &&
+			a.counts.Duplicates == b.counts.Duplicates && a.counts.PromptedTwice == b.counts.PromptedTwice &&
+			a.counts.Fraud == b.counts.Fraud
+	}) {
+		t.Errorf("noted rows differ from counted ones (%d and %d rows)", len(got), len(want))
+	}
+	if *beyond(noted) != *beyond(counted) {
+		t.Errorf("beyond the cap: noted %+v, counted %+v", *beyond(noted), *beyond(counted))
+	}
+}
