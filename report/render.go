@@ -62,11 +62,23 @@ func (r *Report) WriteJSON(w io.Writer) error {
 		put(": ")
 		if fv.Kind() == reflect.Slice && fv.Len() > 0 {
 			put("[")
+			var row []byte
 			for j := 0; j < fv.Len(); j++ {
 				if j > 0 {
 					put(",")
 				}
-				b, err := json.MarshalIndent(fv.Index(j).Interface(), "    ", "  ")
+				var b []byte
+				var err error
+				switch e := fv.Index(j).Addr().Interface().(type) {
+				case *UserRow:
+					row, err = appendRowJSON(row[:0], e.Log, "user", e.User, &e.Counts, e)
+					b = row
+				case *ClientRow:
+					row, err = appendRowJSON(row[:0], e.Log, "client", e.Client, &e.Counts, e)
+					b = row
+				default:
+					b, err = json.MarshalIndent(e, "    ", "  ")
+				}
 				if err != nil {
 					return err
 				}
@@ -84,6 +96,54 @@ func (r *Report) WriteJSON(w io.Writer) error {
 	}
 	put("\n}\n")
 	return bw.Flush()
+}
+
+// appendRowJSON appends a users or clients row (row, whose log, name and counts are given)
+// as json.MarshalIndent(row, "    ", "  ") writes it, without reflection: these tables are
+// most of a report's JSON. A row with a time JSON cannot hold is left to MarshalIndent.
+func appendRowJSON(b []byte, log, nameKey, name string, c *Counts, row any) ([]byte, error) {
+	for _, t := range []*time.Time{c.FirstSeen, c.LastSeen} {
+		if t != nil && (t.Year() < 0 || t.Year() > 9999) {
+			return json.MarshalIndent(row, "    ", "  ")
+		}
+	}
+	const field = ",\n      \""
+	b = append(b, "{\n      \"log\": "...)
+	b = appendJSONString(b, log)
+	b = append(append(append(b, field...), nameKey...), "\": "...)
+	b = appendJSONString(b, name)
+	for _, f := range []struct {
+		key string
+		n   int64
+	}{
+		{"requests", c.Requests}, {"duplicates", c.Duplicates}, {"prompted_twice", c.PromptedTwice},
+		{"failures", c.Failures}, {"fraud", c.Fraud}, {"abandoned", c.Abandoned}, {"not_performed", c.NotPerformed},
+	} {
+		b = append(append(append(b, field...), f.key...), "\": "...)
+		b = strconv.AppendInt(b, f.n, 10)
+	}
+	for _, f := range []struct {
+		key string
+		t   *time.Time
+	}{{"first_seen", c.FirstSeen}, {"last_seen", c.LastSeen}} {
+		if f.t != nil {
+			b = append(append(append(b, field...), f.key...), "\": \""...)
+			b = append(f.t.AppendFormat(b, time.RFC3339Nano), '"')
+		}
+	}
+	return append(b, "\n    }"...), nil
+}
+
+// appendJSONString appends s as encoding/json writes a string: printable ASCII as it is,
+// anything else by json.Marshal (which escapes <, > and &, control characters and invalid UTF-8).
+func appendJSONString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			q, _ := json.Marshal(s)
+			return append(b, q...)
+		}
+	}
+	return append(append(append(b, '"'), s...), '"')
 }
 
 // csvHeader is the users table's columns in CSV.

@@ -362,3 +362,39 @@ func TestCSVDefusesFormulas(t *testing.T) {
 		}
 	}
 }
+
+// TestRowJSON: a users or clients row is written as json.MarshalIndent writes it, whatever
+// the name holds and whichever times it has.
+func TestRowJSON(t *testing.T) {
+	t1 := time.Date(2026, 11, 23, 8, 0, 0, 123456000, time.UTC)
+	t2 := time.Date(2026, 11, 24, 9, 30, 0, 0, time.UTC)
+	far := time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name        string
+		first, last *time.Time
+	}{
+		{`CONTOSO\alice`, &t1, &t2},
+		{"", nil, nil},
+		{`a"b<c>&d`, &t1, &t1},
+		{"tab\there\x00\x7f", &t2, &t2},
+		{"Ünïcødé \u2028 \xff\xfe", nil, nil},
+		{"bob@contoso.com", &t1, &far},
+	} {
+		c := Counts{Requests: 12, Duplicates: 3, PromptedTwice: 1, Failures: 4, Fraud: 1, Abandoned: 2, NotPerformed: 5,
+			FirstSeen: tc.first, LastSeen: tc.last}
+		for _, row := range []any{&UserRow{Log: "radius", User: tc.name, Counts: c}, &ClientRow{Log: "iis", Client: tc.name, Counts: c}} {
+			var got []byte
+			var err error
+			switch r := row.(type) {
+			case *UserRow:
+				got, err = appendRowJSON(nil, r.Log, "user", r.User, &r.Counts, r)
+			case *ClientRow:
+				got, err = appendRowJSON(nil, r.Log, "client", r.Client, &r.Counts, r)
+			}
+			want, wantErr := json.MarshalIndent(row, "    ", "  ")
+			if (err != nil) != (wantErr != nil) || !bytes.Equal(got, want) {
+				t.Errorf("%q: wrote\n%s (%v)\nwant\n%s (%v)", tc.name, got, err, want, wantErr)
+			}
+		}
+	}
+}
