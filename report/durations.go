@@ -53,9 +53,41 @@ func (d *durations) add(v time.Duration) {
 // exact reports whether every value seen is kept.
 func (d *durations) exact() bool { return int64(len(d.us)) == d.n }
 
-// sorted sorts the kept values in place and returns them.
+// sorted sorts the kept values in place and returns them: a radix sort, eleven bits at a
+// time (three passes at most, a pass skipped when every value has the same digit), a few
+// times faster than a comparison sort on the million values of a month.
 func (d *durations) sorted() []uint32 {
-	slices.Sort(d.us)
+	v := d.us
+	if len(v) < 256 {
+		slices.Sort(v)
+		return v
+	}
+	const bits = 11
+	var scratch []uint32
+	for shift := 0; shift < 32; shift += bits {
+		var count [1 << bits]int
+		for _, x := range v {
+			count[x>>shift&(1<<bits-1)]++
+		}
+		if count[v[0]>>shift&(1<<bits-1)] == len(v) {
+			continue
+		}
+		pos := 0
+		for i, c := range count {
+			count[i] = pos
+			pos += c
+		}
+		if scratch == nil {
+			scratch = make([]uint32, len(v))
+		}
+		for _, x := range v {
+			k := x >> shift & (1<<bits - 1)
+			scratch[count[k]] = x
+			count[k]++
+		}
+		v, scratch = scratch, v
+	}
+	copy(d.us, v)
 	return d.us
 }
 
