@@ -57,7 +57,12 @@ type sinkConfig struct {
 	maxDurations       int
 }
 
+// inRange is asked for every entry: without a range it is answered inline.
 func (c *sinkConfig) inRange(t time.Time) bool {
+	return !c.hasSince && !c.hasUntil || c.within(t)
+}
+
+func (c *sinkConfig) within(t time.Time) bool {
 	return (!c.hasSince || !t.Before(c.since)) && (!c.hasUntil || t.Before(c.until))
 }
 
@@ -163,10 +168,12 @@ func (s *logSink) Entry(e *logparse.Entry) {
 		return
 	}
 	s.entries++
-	if s.first.IsZero() || e.Time.Before(s.first) {
+	// The seconds decide nearly always, without a call to compare the times.
+	sec := e.Time.Unix()
+	if fs := s.first.Unix(); s.first.IsZero() || sec < fs || sec == fs && e.Time.Before(s.first) {
 		s.first = e.Time
 	}
-	if e.Time.After(s.last) {
+	if ls := s.last.Unix(); sec > ls || sec == ls && e.Time.After(s.last) {
 		s.last = e.Time
 	}
 	switch lv := e.Level; {
