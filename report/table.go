@@ -1,8 +1,10 @@
 package report
 
 import (
-	"hash/maphash"
+	"encoding/binary"
 	"math"
+	"math/bits"
+	"math/rand/v2"
 	"time"
 )
 
@@ -29,7 +31,7 @@ var zeroUnix = time.Time{}.Unix()
 // add). Times are Unix seconds and nanoseconds. A row holds no pointer, so the garbage
 // collector does not scan the tables.
 type row struct {
-	check               uint64 // a hash of the folded name under the table's second seed; 0: an empty slot
+	check               uint64 // the second hash of the folded name (see hashes); 0: an empty slot
 	firstSec, lastSec   int64
 	firstNsec, lastNsec uint32
 	n                   [numCounters]uint32
@@ -58,9 +60,10 @@ func (r *row) wasSeen() bool { return r.firstSec != zeroUnix || r.firstNsec != 0
 //
 // The rows are the slots of an open-addressing hash table (linear probing, at most half full),
 // placed by a 64-bit hash of the folded name. A row holds a second 64-bit hash of the name
-// under another seed, so a lookup compares numbers, not the name's bytes (which live
+// under another key, so a lookup compares numbers, not the name's bytes (which live
 // elsewhere in memory and would cost another cache miss). Two names are taken for one only if
 // both hashes agree (the first in the bits that place them), about once in 2^70 pairs of names.
+// The keys are random, so names written to collide cannot be made up in advance.
 type table struct {
 	max      int
 	slots    []row    // a power of two of them
@@ -70,8 +73,7 @@ type table struct {
 	dropped  int64 // lookups that found no room (events of names without a row)
 	// carry counts, per row number and counter, how many times the counter passed 2^32.
 	carry map[carryKey]int64
-	fold  []byte
-	seeds [2]maphash.Seed
+	keys  [4]uint64 // random: of the first hash, then of the second (see hashes)
 
 	// batch holds the events not yet counted (see note), batchNames their names.
 	batch      []event
@@ -110,7 +112,7 @@ const (
 
 func newTable(maxRows int) *table {
 	return &table{max: maxRows, slots: make([]row, minSlots), overflow: row{seq: overflowSeq},
-		seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}}
+		keys: [4]uint64{rand.Uint64(), rand.Uint64() | 1, rand.Uint64(), rand.Uint64() | 1}}
 }
 
 // note records what a line does to the row of name: add one to the counters whose bits ops
@@ -122,10 +124,10 @@ func (t *table) note(name []byte, ops uint16, at time.Time) {
 	if len(name) > maxUserBytes {
 		name = name[:maxUserBytes]
 	}
-	t.fold = foldKey(t.fold[:0], name)
+	h, check := t.hashes(name)
 	e := event{
-		h:         maphash.Bytes(t.seeds[0], t.fold),
-		check:     maphash.Bytes(t.seeds[1], t.fold) | 1,
+		h:         h,
+		check:     check,
 		ops:       ops,
 		nameLen:   uint16(len(name)),
 		nameStart: uint32(len(t.batchNames)),
@@ -168,8 +170,52 @@ func (t *table) flush() {
 // get returns the row of name, adding it if there is room, else the overflow. The row stays
 // valid until the next get or flush.
 func (t *table) get(name []byte) *row {
-	t.fold = foldKey(t.fold[:0], name)
-	return t.lookup(maphash.Bytes(t.seeds[0], t.fold), maphash.Bytes(t.seeds[1], t.fold)|1, name)
+	if len(name) > maxUserBytes {
+		name = name[:maxUserBytes]
+	}
+	h, check := t.hashes(name)
+	return t.lookup(h, check, name)
+}
+
+// hashes are two 64-bit hashes of foldKey(nil, name), under the table's two random keys, in
+// one pass over name, eight bytes at a time, folding as it goes: each word is mixed into the
+// state by a 128-bit multiplication by a key, whose two halves are added up. check is never 0
+// (an empty slot). name must be at most maxUserBytes long.
+func (t *table) hashes(name []byte) (h, check uint64) {
+	n := len(name)
+	h, check = t.keys[0]^uint64(n), t.keys[2]^uint64(n)
+	rest := name
+	for len(rest) > 8 {
+		w := foldWord(binary.LittleEndian.Uint64(rest))
+		h, check = mix(h^w, t.keys[1]), mix(check^w, t.keys[3])
+		rest = rest[8:]
+	}
+	// The last word: the last eight bytes (again some of those before), or fewer, zero-padded.
+	var w uint64
+	if n >= 8 {
+		w = binary.LittleEndian.Uint64(name[n-8:])
+	} else {
+		for i := n - 1; i >= 0; i-- {
+			w = w<<8 | uint64(name[i])
+		}
+	}
+	w = foldWord(w)
+	h, check = mix(h^w, t.keys[1]), mix(check^w, t.keys[3])
+	return mix(h, t.keys[0]^t.keys[1]), mix(check, t.keys[2]^t.keys[3]) | 1
+}
+
+func mix(a, b uint64) uint64 {
+	hi, lo := bits.Mul64(a, b)
+	return hi ^ lo
+}
+
+// foldWord is foldKey on the eight bytes of w: ASCII capitals to lower case.
+func foldWord(w uint64) uint64 {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	low := w &^ highs // each byte's low seven bits, so that the sums below stay in their byte
+	atLeastA := low + (0x80-'A')*ones
+	pastZ := low + (0x80-'Z'-1)*ones
+	return w | (atLeastA&^pastZ&^w&highs)>>2 // 0x20 in each byte from A to Z
 }
 
 // lookup is get of a name whose folded form has hashes h and check.
@@ -209,8 +255,8 @@ func (t *table) grow() {
 		if r.check == 0 {
 			continue
 		}
-		t.fold = foldKey(t.fold[:0], []byte(t.names[r.seq]))
-		p := maphash.Bytes(t.seeds[0], t.fold) & mask
+		h, _ := t.hashes([]byte(t.names[r.seq]))
+		p := h & mask
 		for t.slots[p].check != 0 {
 			p = (p + 1) & mask
 		}

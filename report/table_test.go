@@ -137,3 +137,54 @@ func TestTableNote(t *testing.T) {
 		t.Errorf("beyond the cap: noted %+v, counted %+v", *beyond(noted), *beyond(counted))
 	}
 }
+
+// TestTableHashes: names that fold to the same key hash alike (every length up to the cap,
+// each capital anywhere), and 200,000 distinct names hash apart.
+func TestTableHashes(t *testing.T) {
+	tb := newTable(DefaultMaxRows)
+	var name []byte
+	for n := range maxUserBytes + 1 {
+		lower := foldKey(nil, name)
+		h, check := tb.hashes(lower)
+		for i := range name {
+			if 'a' <= lower[i] && lower[i] <= 'z' {
+				upper := slices.Clone(lower)
+				upper[i] -= 'a' - 'A'
+				if h2, c2 := tb.hashes(upper); h2 != h || c2 != check {
+					t.Fatalf("%q and %q hash apart", lower, upper)
+				}
+			}
+		}
+		if h2, c2 := tb.hashes(name); h2 != h || c2 != check {
+			t.Fatalf("%q and %q hash apart", lower, name)
+		}
+		if check == 0 {
+			t.Fatalf("%q: check 0", name)
+		}
+		name = append(name, "CONTOSO\\Alice-ÄÖ@[]{}`~"[n%24])
+	}
+	for c := range 256 {
+		for k := range 8 {
+			want := uint64(foldKey(nil, []byte{byte(c)})[0]) << (8 * k)
+			if got := foldWord(uint64(c) << (8 * k)); got != want {
+				t.Fatalf("byte %#x at %d folds to %#x, want %#x", c, k, got, want)
+			}
+		}
+	}
+	seen := map[uint64]string{}
+	seenCheck := map[uint64]string{}
+	for i := range 200000 {
+		n := fmt.Sprintf("user%d", i)
+		if i%3 == 0 {
+			n = fmt.Sprintf(`CONTOSO\a%0*d`, i%17, i)
+		}
+		h, check := tb.hashes([]byte(n))
+		if o, ok := seen[h]; ok {
+			t.Fatalf("%q and %q: the same first hash", o, n)
+		}
+		if o, ok := seenCheck[check]; ok {
+			t.Fatalf("%q and %q: the same second hash", o, n)
+		}
+		seen[h], seenCheck[check] = n, n
+	}
+}
