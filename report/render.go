@@ -153,18 +153,59 @@ var csvHeader = []string{"log", "user", "requests", "duplicates", "prompted_twic
 // WriteCSV writes the users table, one row per log and user, with a header line. A cell that
 // a spreadsheet would take for a formula (it starts with =, +, -, @, a tab or a carriage
 // return: user names are whatever a client sent) is prefixed with a quote mark.
+//
+// A row whose cells need no quotes (nearly all) is written directly, the bytes encoding/csv
+// would write; any other through encoding/csv.
 func (r *Report) WriteCSV(w io.Writer) error {
-	cw := csv.NewWriter(w)
+	// bw keeps the first write error, which Flush returns.
+	bw := bufio.NewWriterSize(w, 64<<10)
+	cw := csv.NewWriter(bw)
 	if err := cw.Write(csvHeader); err != nil {
 		return err
 	}
-	for _, u := range r.Users {
-		if err := cw.Write(UserCSV(u)); err != nil {
-			return err
+	cw.Flush()
+	var line []byte
+	for i := range r.Users {
+		u := &r.Users[i]
+		user := csvSafe(u.User)
+		if !plainCSV(u.Log) || !plainCSV(user) {
+			if err := cw.Write(UserCSV(*u)); err != nil {
+				return err
+			}
+			cw.Flush()
+			continue
+		}
+		line = append(append(append(line[:0], u.Log...), ','), user...)
+		for _, n := range []int64{u.Requests, u.Duplicates, u.PromptedTwice, u.Failures, u.Fraud, u.Abandoned, u.NotPerformed} {
+			line = strconv.AppendInt(append(line, ','), n, 10)
+		}
+		for _, t := range []*time.Time{u.FirstSeen, u.LastSeen} {
+			line = append(line, ',')
+			if t != nil {
+				line = t.UTC().AppendFormat(line, time.RFC3339Nano)
+			}
+		}
+		_, _ = bw.Write(append(line, '\n'))
+	}
+	if err := cw.Error(); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+// plainCSV reports whether encoding/csv writes s as it is, without quotes: printable ASCII
+// without a quote mark or a comma, not starting with a blank, and not \. (for the sake of
+// PostgreSQL).
+func plainCSV(s string) bool {
+	if s == `\.` || s != "" && s[0] == ' ' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == ',' {
+			return false
 		}
 	}
-	cw.Flush()
-	return cw.Error()
+	return true
 }
 
 // UserCSV is the CSV record of a user row.

@@ -398,3 +398,31 @@ func TestRowJSON(t *testing.T) {
 		}
 	}
 }
+
+// TestCSVIsWhatEncodingCSVWrites: the users table in CSV is byte for byte what encoding/csv
+// writes of UserCSV's records, whatever the names hold.
+func TestCSVIsWhatEncodingCSVWrites(t *testing.T) {
+	t1 := time.Date(2026, 11, 23, 8, 0, 0, 123456000, time.UTC)
+	r := &Report{}
+	for i, name := range []string{`CONTOSO\alice`, "", "bob@contoso.com", `a"b`, "a,b", " lead", "\u00a0nbsp", `\.`, "=1+1",
+		"-x", "tab\there", "line\nbreak", "cr\r", "Ünïcødé", "\xff\xfe", "trailing "} {
+		u := UserRow{Log: "radius", User: name, Counts: Counts{Requests: int64(i), Failures: 1, NotPerformed: 2}}
+		if i%2 == 0 {
+			u.FirstSeen, u.LastSeen = &t1, &t1
+		}
+		r.Users = append(r.Users, u)
+	}
+	var got, want bytes.Buffer
+	if err := r.WriteCSV(&got); err != nil {
+		t.Fatal(err)
+	}
+	cw := csv.NewWriter(&want)
+	_ = cw.Write(csvHeader)
+	for _, u := range r.Users {
+		_ = cw.Write(UserCSV(u))
+	}
+	cw.Flush()
+	if got.String() != want.String() {
+		t.Errorf("wrote\n%s\nwant\n%s", got.String(), want.String())
+	}
+}
