@@ -28,6 +28,9 @@ type durations struct {
 // defaultMaxDurations is the number of answer times kept exactly per series.
 const defaultMaxDurations = 1 << 24
 
+// maxRadixValues bounds the scratch copy of a radix sort: 16 MB.
+const maxRadixValues = 1 << 22
+
 func (d *durations) add(v time.Duration) {
 	us := uint32(math.MaxUint32)
 	if v < 0 {
@@ -55,10 +58,11 @@ func (d *durations) exact() bool { return int64(len(d.us)) == d.n }
 
 // sorted sorts the kept values in place and returns them: a radix sort, eleven bits at a
 // time (three passes at most, a pass skipped when every value has the same digit), a few
-// times faster than a comparison sort on the million values of a month.
+// times faster than a comparison sort on the million values of a month. It takes a scratch
+// copy of the values, so a series of more than maxRadixValues is sorted by comparison.
 func (d *durations) sorted() []uint32 {
 	v := d.us
-	if len(v) < 256 {
+	if len(v) < 256 || len(v) > maxRadixValues {
 		slices.Sort(v)
 		return v
 	}

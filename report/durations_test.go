@@ -23,6 +23,7 @@ func TestDurationsSorted(t *testing.T) {
 		{"all equal", 5000, func() uint32 { return 1_500_000 }},
 		{"0 and the cap", 5000, func() uint32 { return rng.Uint32N(2) * math.MaxUint32 }},
 		{"one high digit", 5000, func() uint32 { return 7<<22 | rng.Uint32N(1<<11) }},
+		{"beyond the radix sort's scratch", maxRadixValues + 1, func() uint32 { return rng.Uint32N(90_000_000) }},
 	} {
 		d := durations{max: defaultMaxDurations}
 		for range tc.n {
