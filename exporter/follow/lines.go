@@ -2,6 +2,7 @@ package follow
 
 import (
 	"io"
+	"sync"
 	"sync/atomic"
 )
 
@@ -27,6 +28,7 @@ type lineReader struct {
 	skipping   bool // inside an overlong line (or a fragment): discard to its end
 	silent     bool // the skipped bytes are a fragment, not an overlong line
 	consumed   *atomic.Int64
+	batch      *sync.Mutex // held while scan emits a batch: Position waits for its end
 	obs        lineEvents
 	dec        utf16Decoder
 	tail       [tailLen]byte
@@ -40,8 +42,8 @@ type lineEvents interface {
 	LineDamaged()
 }
 
-func newLineReader(maxLine int, consumed *atomic.Int64, obs lineEvents) lineReader {
-	return lineReader{maxLine: maxLine, consumed: consumed, obs: obs}
+func newLineReader(maxLine int, consumed *atomic.Int64, batch *sync.Mutex, obs lineEvents) lineReader {
+	return lineReader{maxLine: maxLine, consumed: consumed, batch: batch, obs: obs}
 }
 
 // maxBuffer is the cap the buffer never grows past: the longest line kept,
@@ -119,9 +121,15 @@ func (lr *lineReader) noteTail(p []byte) {
 func (lr *lineReader) offsetOf(i int) int64 { return lr.pos - int64(lr.end-i) }
 
 // scan emits every complete line in the buffer and records the consumed
-// offset after each one. It allocates nothing.
+// offset past the last one. It allocates nothing. The offset is stored once
+// per batch, not once per line (an atomic store costs as much as finding a
+// line), and batch is held meanwhile, so that Position, which takes it too,
+// still counts every line whose emit has returned.
 func (lr *lineReader) scan(emit func([]byte)) {
+	lr.batch.Lock()
+	defer lr.batch.Unlock()
 	unit := lr.enc.unit()
+	consumed := -1 // index in buf just past the last line consumed
 	for lr.start < lr.end {
 		b := lr.buf[lr.start:lr.end]
 		i, damaged := indexNewline(b, lr.enc)
@@ -154,7 +162,10 @@ func (lr *lineReader) scan(emit func([]byte)) {
 			}
 		}
 		lr.start = next
-		lr.consumed.Store(lr.offsetOf(next))
+		consumed = next
+	}
+	if consumed >= 0 {
+		lr.consumed.Store(lr.offsetOf(consumed))
 	}
 	if lr.start == lr.end {
 		lr.start, lr.end = 0, 0

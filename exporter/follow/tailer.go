@@ -40,6 +40,7 @@ type tailer struct {
 	lr   lineReader
 
 	consumed atomic.Int64 // offset just past the last consumed line
+	batch    sync.Mutex   // held by the line reader while it emits a read batch
 	mu       sync.Mutex
 	posID    fileID
 	posFile  *os.File // = file, for Position's check bytes
@@ -76,11 +77,14 @@ type tailer struct {
 func newTailer(cfg Config) *tailer {
 	t := &tailer{cfg: cfg, log: cfg.Logger.With("path", cfg.Path), obs: cfg.Observer,
 		dir: filepath.Dir(cfg.Path), base: filepath.Base(cfg.Path), goneSince: -1, denied: -1, stat: statPath}
-	t.lr = newLineReader(cfg.MaxLineBytes, &t.consumed, lineReport{t})
+	t.lr = newLineReader(cfg.MaxLineBytes, &t.consumed, &t.batch, lineReport{t})
 	return t
 }
 
 func (t *tailer) position() Position {
+	// Not in the middle of a read batch, whose consumed offset is stored at its end.
+	t.batch.Lock()
+	defer t.batch.Unlock()
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.switching {
