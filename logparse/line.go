@@ -144,9 +144,20 @@ func inLogRange(t time.Time) bool {
 	return s >= minLogUnix && s < endLogUnix
 }
 
-// parsePipeFields parses "level|pid|tid|tag|[request-id|]message". The short fields are
-// scanned byte by byte: cheaper than a call to bytes.IndexByte for a few bytes.
+// parsePipeFields parses "level|pid|tid|tag|[request-id|]message": the usual header in one
+// pass (pipeHeader), any other one field by field.
 func parsePipeFields(b []byte, e *Entry) *MalformedError {
+	n, ok := pipeHeader(b, e)
+	if !ok {
+		return pipeFieldsOneByOne(b, e)
+	}
+	pipeMessage(b[n:], e)
+	return nil
+}
+
+// pipeFieldsOneByOne is parsePipeFields for any header. The short fields are scanned byte by
+// byte: cheaper than a call to bytes.IndexByte for a few bytes.
+func pipeFieldsOneByOne(b []byte, e *Entry) *MalformedError {
 	var err *MalformedError
 	if len(b) >= 2 && b[1] == '|' && b[0] != '|' && b[0] != ' ' && b[0] != '\t' {
 		e.Level, b = b[:1], b[2:] // the usual one-character level
@@ -162,12 +173,69 @@ func parsePipeFields(b []byte, e *Entry) *MalformedError {
 	if e.Tag, b, err = tokenField(b, errTag); err != nil {
 		return err
 	}
-	// The request id is optional: a GUID and a '|' at the start of the message are it.
+	pipeMessage(b, e)
+	return nil
+}
+
+// pipeMessage sets the request id and the message from what follows the tag's '|'. The request
+// id is optional: a GUID and a '|' at the start of the message are it.
+func pipeMessage(b []byte, e *Entry) {
 	if len(b) > guidLen && b[guidLen] == '|' && isGUID(b[:guidLen]) {
 		e.RequestID, b = b[:guidLen], b[guidLen+1:]
 	}
 	e.Message = b
-	return nil
+}
+
+// pipeHeader reads the usual "level|pid|tid|tag|" in one pass, eight bytes at a time: a
+// one-character level, a pid and a tid of 1 to 7 digits and a tag of 1 to 7 bytes without
+// blanks. It returns the length of the header and true, having set Level, PID, TID and Tag;
+// for any other shape it returns false and sets nothing, and pipeFieldsOneByOne decides. The
+// lines of the RADIUS and main service logs have this shape; reading it without a call and a
+// slice per field is about a tenth of their parse.
+func pipeHeader(b []byte, e *Entry) (int, bool) {
+	// The level, '|', then 8 bytes at each of the pid, the tid and the tag.
+	if len(b) < 2+2+2+8 || b[1] != '|' || b[0] == '|' || b[0] == ' ' || b[0] == '\t' {
+		return 0, false
+	}
+	pidAt := 2
+	pidN, pid := digitRun(binary.LittleEndian.Uint64(b[pidAt:]))
+	tidAt := pidAt + pidN + 1
+	if pidN == 0 || pidN == 8 || b[tidAt-1] != '|' || len(b) < tidAt+2+8 {
+		return 0, false
+	}
+	tidN, tid := digitRun(binary.LittleEndian.Uint64(b[tidAt:]))
+	tagAt := tidAt + tidN + 1
+	if tidN == 0 || tidN == 8 || b[tagAt-1] != '|' || len(b) < tagAt+8 {
+		return 0, false
+	}
+	v := binary.LittleEndian.Uint64(b[tagAt:])
+	bar := bytesEqual8(v, '|')
+	if bar == 0 {
+		return 0, false
+	}
+	tagN := bits.TrailingZeros64(bar) >> 3
+	if tagN == 0 || (bytesEqual8(v, ' ')|bytesEqual8(v, '\t'))&(1<<(8*uint(tagN))-1) != 0 {
+		return 0, false
+	}
+	e.Level, e.PID, e.TID, e.Tag = b[:1], pid, tid, b[tagAt:tagAt+tagN]
+	return tagAt + tagN + 1, true
+}
+
+// digitRun is digits8 on eight bytes already loaded (little-endian), without its checks: the
+// number n of leading decimal digits (8 when all are) and, when n < 8, their value. The caller
+// checks n.
+func digitRun(w uint64) (n int, v uint32) {
+	x := w - 0x3030303030303030
+	nonDigit := (x | (x + 0x7676767676767676)) & 0x8080808080808080
+	n = bits.TrailingZeros64(nonDigit) >> 3 // 8 when nonDigit is 0
+	if n == 0 || n == 8 {
+		return n, 0
+	}
+	d := x << (64 - 8*uint(n))
+	d = (d * (10<<8 + 1)) >> 8 & 0x00FF00FF00FF00FF
+	d = (d * (100<<16 + 1)) >> 16 & 0x0000FFFF0000FFFF
+	d = (d * (10000<<32 + 1)) >> 32
+	return n, uint32(d)
 }
 
 // tokenField returns the field that b starts with, up to its '|', and what follows the '|'.
@@ -343,9 +411,11 @@ func parseISOTime(b []byte, minute *isoMinute) (t time.Time, n int, ok bool) {
 	nsec := 0
 	if n < len(b) && b[n] == '.' {
 		n++
-		if k, v, ok := digits8(b[n:]); ok && k > 0 { // up to 7 digits, as MFA Server's 6
-			nsec, n = int(v)*pow10[9-k], n+k
-			goto zone
+		if len(b) >= n+8 { // up to 7 digits, as MFA Server's 6
+			if k, v := digitRun(binary.LittleEndian.Uint64(b[n:])); k > 0 && k < 8 {
+				nsec, n = int(v)*pow10[9-k], n+k
+				goto zone
+			}
 		}
 		start := n
 		for n < len(b) && isDigit(b[n]) && n-start < 9 {

@@ -778,3 +778,47 @@ func TestTokenFieldEightAtOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestPipeHeaderInOnePass: the one-pass reading of the usual header (pipeHeader) gives what
+// reading it field by field gives, whatever the level, the lengths of the pid, the tid and the
+// tag, and the bytes in them: the same fields, the same request id and message, the same error.
+func TestPipeHeaderInOnePass(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	pick := func(alphabet string, maxLen int) string {
+		b := make([]byte, rng.IntN(maxLen+1))
+		for i := range b {
+			b[i] = alphabet[rng.IntN(len(alphabet))]
+		}
+		return string(b)
+	}
+	digits := func() string {
+		if rng.IntN(8) == 0 {
+			return pick("0123456789 x|\t", 11)
+		}
+		return pick("0123456789", 11)
+	}
+	tags := []string{"pfrad", "pfsvc", "pfadssvc", "p", "", "pf rad", "pf\trad", "abcdefg", "abcdefgh"}
+	guid := "82a3db8d-3317-43f7-b203-6ba81cba93c9|"
+	for range 300000 {
+		level := pick("0ie| \t", 2)
+		tag := tags[rng.IntN(len(tags))]
+		if rng.IntN(8) == 0 {
+			tag = pick("ab |\t", 9)
+		}
+		line := level + "|" + digits() + "|" + digits() + "|" + tag + "|"
+		if rng.IntN(3) == 0 {
+			line += guid
+		}
+		line += pick("rawCallStatus = 21|", 12)
+		if rng.IntN(4) == 0 {
+			line = line[:rng.IntN(len(line)+1)]
+		}
+		var fast, slow Entry
+		errFast := parsePipeFields([]byte(line), &fast)
+		errSlow := pipeFieldsOneByOne([]byte(line), &slow)
+		if errFast != errSlow || (errFast == nil && flatten(&fast) != flatten(&slow)) {
+			t.Fatalf("parsePipeFields(%q) = %+v, %v; field by field %+v, %v", line, flatten(&fast), errFast,
+				flatten(&slow), errSlow)
+		}
+	}
+}
