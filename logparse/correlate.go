@@ -1,6 +1,7 @@
 package logparse
 
 import (
+	"math"
 	"time"
 )
 
@@ -61,6 +62,10 @@ type Correlator struct {
 	sink Sink
 	now  time.Time // log clock: the latest line time seen
 	nowN int64     // now in logNanos, for cheap arithmetic
+	// expireAt is a log clock (logNanos) before which no request times out and no user
+	// leaves the duplicate window: never later than the first such deadline, so that a line
+	// that moves the clock only needs to look for them once it reaches it.
+	expireAt int64
 
 	slots    []openSlot
 	order    order   // slots in use, oldest first
@@ -99,6 +104,7 @@ func NewCorrelator(cfg CorrelatorConfig, sink Sink) *Correlator {
 		cfg:      cfg,
 		sink:     sink,
 		nowN:     -1 << 62, // below every logNanos: the first line sets the clock
+		expireAt: math.MaxInt64,
 		order:    newOrder(),
 		byThread: newIndex(64),
 		dups:     newDuplicates(cfg.DuplicateWindow, cfg.MaxUsers),
@@ -123,7 +129,9 @@ func (c *Correlator) Add(e *Entry) {
 	case t > c.nowN:
 		c.now, c.nowN = e.Time, t
 		c.sink.Clock(c.now, false)
-		c.expire()
+		if t >= c.expireAt {
+			c.expire()
+		}
 	case c.nowN-t > c.jumpBack:
 		c.resetClock(e.Time, t)
 	}
@@ -161,6 +169,7 @@ func (c *Correlator) resetClock(now time.Time, nowN int64) {
 	forgotten := c.dups.forgotten
 	c.dups = newDuplicates(c.cfg.DuplicateWindow, c.cfg.MaxUsers)
 	c.dups.forgotten = forgotten
+	c.expireAt = math.MaxInt64 // nothing left to expire
 }
 
 // Now is the log clock: the latest line time seen, or zero before the first line.
@@ -182,6 +191,26 @@ func (c *Correlator) expire() {
 		c.release(i)
 	}
 	c.dups.prune(c.nowN)
+	c.expireAt = math.MaxInt64
+	if i := c.order.head; i != none {
+		c.expireAt = c.timeoutAt(c.slots[i].since)
+	}
+	if i := c.dups.order.head; i != none {
+		c.expireAt = min(c.expireAt, c.dups.forgetAt(c.dups.recs[i].last))
+	}
+}
+
+// timeoutAt is the log clock at which a request opened at since times out: Timeout past it.
+func (c *Correlator) timeoutAt(since int64) int64 {
+	return addClamped(since, int64(c.cfg.Timeout)+1)
+}
+
+// addClamped is a + d for d >= 0, or math.MaxInt64 if that overflows.
+func addClamped(a, d int64) int64 {
+	if a > math.MaxInt64-d {
+		return math.MaxInt64
+	}
+	return a + d
 }
 
 // seen asks the duplicate detector about the request e, telling the sink of a user it forgot
@@ -189,6 +218,7 @@ func (c *Correlator) expire() {
 func (c *Correlator) seen(e *Entry) bool {
 	forgotten := c.dups.forgotten
 	dup := c.dups.seen(e.User, min(logNanos(e.Time), c.nowN), c.nowN)
+	c.expireAt = min(c.expireAt, c.dups.forgetAt(c.nowN))
 	for ; forgotten < c.dups.forgotten; forgotten++ {
 		c.sink.UserForgotten()
 	}
@@ -336,6 +366,7 @@ func (c *Correlator) acquire(thread uint64, start time.Time) int32 {
 	*s = openSlot{thread: thread, user: s.user[:0], start: start, since: c.nowN}
 	c.byThread.put(thread, i)
 	c.order.pushBack(i)
+	c.expireAt = min(c.expireAt, c.timeoutAt(c.nowN))
 	c.used++
 	return i
 }

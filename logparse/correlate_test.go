@@ -2,6 +2,8 @@ package logparse
 
 import (
 	"fmt"
+	"math"
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
@@ -899,5 +901,67 @@ func TestCorrelatorLineAheadDoesNotFreezeDuplicates(t *testing.T) {
 	}
 	if c.TimeJumps() != 0 {
 		t.Errorf("TimeJumps = %d, want 0: four minutes is within the timeout", c.TimeJumps())
+	}
+}
+
+// TestCorrelatorExpiresOnTime: a correlator that looks for timed-out requests and users out of
+// the duplicate window only once the clock reaches the first deadline decides exactly what one
+// that looks on every move of the clock decides, at the same lines: random requests, results
+// and Pfauth lines of a few users on a few threads, the clock going forward by up to a minute,
+// a little back, and now and then far back.
+func TestCorrelatorExpiresOnTime(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	users := []string{`CONTOSO\alice`, `CONTOSO\bob`, `contoso\ALICE`, "carol@contoso.com", "dave", "erin", ""}
+	base := at("08:00:00")
+	clock := base
+	var lines []Entry
+	for range 20000 {
+		switch r := rng.IntN(100); {
+		case r < 2:
+			clock = clock.Add(-time.Duration(rng.IntN(3600)) * time.Second) // far back: a clock reset
+		case r < 10:
+			clock = clock.Add(-time.Duration(rng.IntN(5000)) * time.Millisecond)
+		default:
+			clock = clock.Add(time.Duration(rng.IntN(60000)) * time.Millisecond)
+		}
+		tid := uint32(1 + rng.IntN(4))
+		var e Entry
+		switch rng.IntN(5) {
+		case 0:
+			e = call("00:00:00", 1412, tid, users[rng.IntN(len(users))])
+		case 1:
+			e = authResult("00:00:00", 1412, tid, int64(rng.IntN(2)))
+		case 2:
+			e = rawStatus("00:00:00", 1412, tid, []int{21, 6, 15, 101, 4}[rng.IntN(5)])
+		case 3:
+			e = pfauth("00:00:00", users[rng.IntN(len(users))], true, "SUCCESS_PHONE_APP_AUTHENTICATED")
+		default:
+			e = other("00:00:00")
+		}
+		e.Time = clock
+		lines = append(lines, e)
+	}
+	cfg := CorrelatorConfig{Timeout: 90 * time.Second, DuplicateWindow: 30 * time.Second, MaxOpen: 3, MaxUsers: 3}
+	got, gotEvents := run(cfg, lines)
+
+	var r recorder
+	want := NewCorrelator(cfg, AuthFunc(r.emit))
+	for i := range lines {
+		r.line = i
+		want.expireAt = math.MinInt64 // look on every move of the clock
+		want.Add(&lines[i])
+	}
+	if d := diffEvents(gotEvents, r.events); d != "" {
+		t.Fatalf("events differ from looking on every move of the clock:\n%s", d)
+	}
+	if got.Open() != want.Open() || got.Evictions() != want.Evictions() ||
+		got.ForgottenUsers() != want.ForgottenUsers() || got.TimeJumps() != want.TimeJumps() {
+		t.Errorf("open %d, evictions %d, forgotten %d, jumps %d; want %d, %d, %d, %d", got.Open(),
+			got.Evictions(), got.ForgottenUsers(), got.TimeJumps(), want.Open(), want.Evictions(),
+			want.ForgottenUsers(), want.TimeJumps())
+	}
+	if len(gotEvents) < 5000 || got.TimeJumps() == 0 || got.ForgottenUsers() == 0 || got.Evictions() == 0 {
+		t.Errorf("the lines do not exercise timeouts, jumps and caps: %d events, %d jumps, %d forgotten, %d evictions",
+			len(gotEvents), got.TimeJumps(), got.ForgottenUsers(), got.Evictions())
 	}
 }

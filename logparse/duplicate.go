@@ -143,6 +143,10 @@ func (d *duplicates) prune(now int64) {
 	}
 }
 
+// forgetAt is the log clock at which a user whose latest request was at log clock last is
+// forgotten by prune.
+func (d *duplicates) forgetAt(last int64) int64 { return addClamped(last, int64(d.window)) }
+
 // compactMin is the size below which the tables are never rebuilt (not worth the allocation).
 const compactMin = 4096
 
