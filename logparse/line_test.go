@@ -822,3 +822,38 @@ func TestPipeHeaderInOnePass(t *testing.T) {
 		}
 	}
 }
+
+// TestPipeTimeInMinute: the reading of MFA Server's own time in the minute of the line before
+// (pipeTimeInMinute) accepts only what parseISOTime accepts there, a time ending in "Z|", and
+// gives the same time, whatever bytes are changed after the minute.
+func TestPipeTimeInMinute(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 14))
+	alphabet := []byte("0123456789:.Z|z+- 9\x00\xff")
+	var minute isoMinute
+	if _, _, ok := parseISOTime([]byte("2026-11-23T08:15:00.000000Z|"), &minute); !ok {
+		t.Fatal("the minute does not parse")
+	}
+	accepted := 0
+	for range 300000 {
+		b := []byte(fmt.Sprintf("2026-11-23T08:15:%02d.%06dZ|0|1|2|t|m", rng.IntN(60), rng.IntN(1000000)))
+		for range rng.IntN(3) {
+			b[16+rng.IntN(14)] = alphabet[rng.IntN(len(alphabet))]
+		}
+		if rng.IntN(10) == 0 {
+			b = b[:rng.IntN(len(b)+1)]
+		}
+		got, ok := pipeTimeInMinute(b, &minute)
+		if !ok {
+			continue
+		}
+		accepted++
+		m := minute
+		want, n, wantOK := parseISOTime(b, &m)
+		if !wantOK || n != pipeTimeLen || b[n] != '|' || !got.Equal(want) || got.Location() != want.Location() {
+			t.Fatalf("pipeTimeInMinute(%q) = %v; parseISOTime: %v, %d bytes, %v", b, got, want, n, wantOK)
+		}
+	}
+	if accepted < 50000 {
+		t.Errorf("only %d times accepted: the test hardly looks at the fast path", accepted)
+	}
+}
