@@ -117,6 +117,7 @@ type Entry struct {
 	Addr []byte
 
 	minute isoMinute // kept by ParseLine from one line to the next (see ParseLine)
+	pid    pidMemo   // likewise
 }
 
 // ThreadKey is the (pid, tid) pair that ties a call to its result lines.

@@ -75,10 +75,11 @@ var (
 // gives a *MalformedError and leaves *e zeroed. ParseLine does not allocate.
 //
 // Reusing one Entry for the lines of a log is cheaper: it remembers the minute of the last
-// ISO-8601 time it held, and a line of the same minute skips the date arithmetic.
+// ISO-8601 time it held, and a line of the same minute skips the date arithmetic; and the
+// last pid it read, which the next line most likely has too.
 func ParseLine(line []byte, opts ParseOptions, e *Entry) error {
 	minute := e.minute
-	*e = Entry{}
+	*e = Entry{pid: e.pid}
 	line = trimLine(line)
 	var err *MalformedError
 	switch {
@@ -90,7 +91,7 @@ func ParseLine(line []byte, opts ParseOptions, e *Entry) error {
 		err = parseSyslog3164(line, opts.Year, e)
 	}
 	if err != nil {
-		*e = Entry{minute: minute}
+		*e = Entry{minute: minute, pid: e.pid}
 		return err
 	}
 	e.minute = minute
@@ -165,7 +166,7 @@ func pipeTimeInMinute(b []byte, minute *isoMinute) (time.Time, bool) {
 	if !ok || sec > 59 || nonDigit != 0 || w>>48 != '|'<<8|'Z' {
 		return time.Time{}, false
 	}
-	d := x << 16 // the six digits on top, two leading zeros below (see digitRun)
+	d := x << 16 // the six digits on top, two leading zeros below (see digitValue)
 	d = (d * (10<<8 + 1)) >> 8 & 0x00FF00FF00FF00FF
 	d = (d * (100<<16 + 1)) >> 16 & 0x0000FFFF0000FFFF
 	d = (d * (10000<<32 + 1)) >> 32
@@ -232,16 +233,26 @@ func pipeHeader(b []byte, e *Entry) (int, bool) {
 		return 0, false
 	}
 	pidAt := 2
-	pidN, pid := digitRun(binary.LittleEndian.Uint64(b[pidAt:]))
+	w := binary.LittleEndian.Uint64(b[pidAt:])
+	pidN := digitCount(w)
 	tidAt := pidAt + pidN + 1
 	if pidN == 0 || pidN == 8 || b[tidAt-1] != '|' || len(b) < tidAt+2+8 {
 		return 0, false
 	}
-	tidN, tid := digitRun(binary.LittleEndian.Uint64(b[tidAt:]))
+	// A process writes many lines in a row: the digits of its pid (nonzero, as digits are)
+	// are likely those of the line before.
+	pid := e.pid.value
+	if digits := w & (1<<(8*uint(pidN)) - 1); digits != e.pid.digits {
+		pid = digitValue(w, pidN)
+		e.pid = pidMemo{digits: digits, value: pid}
+	}
+	w = binary.LittleEndian.Uint64(b[tidAt:])
+	tidN := digitCount(w)
 	tagAt := tidAt + tidN + 1
 	if tidN == 0 || tidN == 8 || b[tagAt-1] != '|' || len(b) < tagAt+8 {
 		return 0, false
 	}
+	tid := digitValue(w, tidN)
 	v := binary.LittleEndian.Uint64(b[tagAt:])
 	bar := bytesEqual8(v, '|')
 	if bar == 0 {
@@ -255,21 +266,28 @@ func pipeHeader(b []byte, e *Entry) (int, bool) {
 	return tagAt + tagN + 1, true
 }
 
-// digitRun is digits8 on eight bytes already loaded (little-endian), without its checks: the
-// number n of leading decimal digits (8 when all are) and, when n < 8, their value. The caller
-// checks n.
-func digitRun(w uint64) (n int, v uint32) {
+// pidMemo is the pid of the last line that had one in the usual header: its digits as they
+// were loaded (the bytes past them zeroed) and their value.
+type pidMemo struct {
+	digits uint64
+	value  uint32
+}
+
+// digitCount is the number of leading decimal digits in w (eight bytes, little-endian): 0 to 8.
+func digitCount(w uint64) int {
 	x := w - 0x3030303030303030
 	nonDigit := (x | (x + 0x7676767676767676)) & 0x8080808080808080
-	n = bits.TrailingZeros64(nonDigit) >> 3 // 8 when nonDigit is 0
-	if n == 0 || n == 8 {
-		return n, 0
-	}
+	return bits.TrailingZeros64(nonDigit) >> 3 // 8 when nonDigit is 0
+}
+
+// digitValue is the value of the n leading decimal digits of w, 0 < n < 8.
+func digitValue(w uint64, n int) uint32 {
+	x := w - 0x3030303030303030
 	d := x << (64 - 8*uint(n))
 	d = (d * (10<<8 + 1)) >> 8 & 0x00FF00FF00FF00FF
 	d = (d * (100<<16 + 1)) >> 16 & 0x0000FFFF0000FFFF
 	d = (d * (10000<<32 + 1)) >> 32
-	return n, uint32(d)
+	return uint32(d)
 }
 
 // tokenField returns the field that b starts with, up to its '|', and what follows the '|'.
@@ -446,8 +464,9 @@ func parseISOTime(b []byte, minute *isoMinute) (t time.Time, n int, ok bool) {
 	if n < len(b) && b[n] == '.' {
 		n++
 		if len(b) >= n+8 { // up to 7 digits, as MFA Server's 6
-			if k, v := digitRun(binary.LittleEndian.Uint64(b[n:])); k > 0 && k < 8 {
-				nsec, n = int(v)*pow10[9-k], n+k
+			w := binary.LittleEndian.Uint64(b[n:])
+			if k := digitCount(w); k > 0 && k < 8 {
+				nsec, n = int(digitValue(w, k))*pow10[9-k], n+k
 				goto zone
 			}
 		}
@@ -576,31 +595,33 @@ func monthIndex(b []byte) int {
 
 const guidLen = len("82a3db8d-3317-43f7-b203-6ba81cba93c9")
 
-// isGUID reports whether b is a GUID in its 8-4-4-4-12 hex form.
+// isGUID reports whether b is a GUID in its 8-4-4-4-12 hex form. The hex digits are checked
+// eight at a time (hex8), the dashes in the words that hold them taken for zeros: random hex
+// has digits and letters in no order, and branching on which each byte is mispredicts half the
+// time.
 func isGUID(b []byte) bool {
 	if len(b) != guidLen || b[8] != '-' || b[13] != '-' || b[18] != '-' || b[23] != '-' {
 		return false
 	}
-	return allHex(b[0:8]) && allHex(b[9:13]) && allHex(b[14:18]) && allHex(b[19:23]) && allHex(b[24:36])
+	const dashToZero = '-' ^ '0'
+	w1 := binary.LittleEndian.Uint64(b[9:17]) ^ dashToZero<<32                    // b[13]
+	w2 := binary.LittleEndian.Uint64(b[17:25]) ^ (dashToZero<<8 | dashToZero<<48) // b[18], b[23]
+	return hex8(binary.LittleEndian.Uint64(b[0:8])) && hex8(w1) && hex8(w2) &&
+		hex8(binary.LittleEndian.Uint64(b[25:33])) && hex8(binary.LittleEndian.Uint64(b[28:36]))
 }
 
-// allHex reports whether b is all hex digits. It looks bytes up in a table: random hex has
-// digits and letters in no order, and branching on which it is mispredicts half the time
-// (isGUID was a third of the parse time on generated logs with request ids).
-func allHex(b []byte) bool {
-	for _, c := range b {
-		if !hexDigit[c] {
-			return false
-		}
+// hex8 reports whether the eight bytes of w are all hex digits (0-9, a-f, A-F).
+func hex8(w uint64) bool {
+	const ones = 0x0101010101010101
+	if w&(0x80*ones) != 0 {
+		return false
 	}
-	return true
-}
-
-// hexDigit is a constant table: true for 0-9, a-f and A-F.
-var hexDigit = [256]bool{
-	'0': true, '1': true, '2': true, '3': true, '4': true, '5': true, '6': true, '7': true,
-	'8': true, '9': true, 'a': true, 'b': true, 'c': true, 'd': true, 'e': true, 'f': true,
-	'A': true, 'B': true, 'C': true, 'D': true, 'E': true, 'F': true,
+	// Every byte is below 0x80 now, so adding less than 0x80 to each stays within it: the top
+	// bit of a byte says whether it reached the bound.
+	digit := (w + (0x80-'0')*ones) &^ (w + (0x80-'9'-1)*ones)
+	l := w | 0x20*ones // 'A'-'F' to 'a'-'f'; no other byte lands there
+	letter := (l + (0x80-'a')*ones) &^ (l + (0x80-'f'-1)*ones)
+	return (digit|letter)&(0x80*ones) == 0x80*ones
 }
 
 // parseUint32 parses 1 to 10 decimal digits that fit in a uint32.

@@ -467,6 +467,16 @@ func TestParseLineResetsEntry(t *testing.T) {
 		`2017-02-14T02:57:24.600871Z|0|1412|6452|pfrad|rawCallStatus = 21`,
 		`2017-02-14T02:57:19.234778Z|0|1412|6452|pfrad|Calling pfAuthUser('Domain\pnigam', '', 1)`,
 		`2017-02-14T02:57:19.234778Z|0|1412|6452|pfrad|Calling pfAuthUser('Domain\pnigam', '', 1`,
+		// The pid of the line before is remembered: each of these has another one.
+		`2017-02-14T02:57:19.234778Z|0|14120|6452|pfrad|authResult = 1`,
+		`2017-02-14T02:57:19.234778Z|0|141|6452|pfrad|authResult = 1`,
+		`2017-02-14T02:57:19.234778Z|0|1412|6452|pfrad|authResult = 1`,
+		`2017-02-14T02:57:19.234778Z|0|1413|6452|pfrad|authResult = 1`,
+		`2017-02-14T02:57:19.234778Z|0|12345678|6452|pfrad|authResult = 1`,
+		`2017-02-14T02:57:19.234778Z|0|1413|6452|pfrad|authResult = 1`,
+		`2017-02-14T02:57:19.234778Z|0|x413|6452|pfrad|authResult = 1`,
+		`2017-02-14T02:57:19.234778Z|0|0413|6452|pfrad|authResult = 1`,
+		`2017-02-14T02:57:19.234778Z|0|413|6452|pfrad|authResult = 1`,
 	}
 	var reused Entry
 	for _, l := range lines {
@@ -781,7 +791,8 @@ func TestTokenFieldEightAtOnce(t *testing.T) {
 
 // TestPipeHeaderInOnePass: the one-pass reading of the usual header (pipeHeader) gives what
 // reading it field by field gives, whatever the level, the lengths of the pid, the tid and the
-// tag, and the bytes in them: the same fields, the same request id and message, the same error.
+// tag, the bytes in them and the pid of the line before: the same fields, the same request id
+// and message, the same error.
 func TestPipeHeaderInOnePass(t *testing.T) {
 	rng := rand.New(rand.NewPCG(9, 10))
 	pick := func(alphabet string, maxLen int) string {
@@ -799,6 +810,7 @@ func TestPipeHeaderInOnePass(t *testing.T) {
 	}
 	tags := []string{"pfrad", "pfsvc", "pfadssvc", "p", "", "pf rad", "pf\trad", "abcdefg", "abcdefgh"}
 	guid := "82a3db8d-3317-43f7-b203-6ba81cba93c9|"
+	var fast Entry
 	for range 300000 {
 		level := pick("0ie| \t", 2)
 		tag := tags[rng.IntN(len(tags))]
@@ -813,7 +825,8 @@ func TestPipeHeaderInOnePass(t *testing.T) {
 		if rng.IntN(4) == 0 {
 			line = line[:rng.IntN(len(line)+1)]
 		}
-		var fast, slow Entry
+		fast = Entry{pid: fast.pid} // as ParseLine leaves it: the pid of the line before remembered
+		var slow Entry
 		errFast := parsePipeFields([]byte(line), &fast)
 		errSlow := pipeFieldsOneByOne([]byte(line), &slow)
 		if errFast != errSlow || (errFast == nil && flatten(&fast) != flatten(&slow)) {
@@ -855,5 +868,55 @@ func TestPipeTimeInMinute(t *testing.T) {
 	}
 	if accepted < 50000 {
 		t.Errorf("only %d times accepted: the test hardly looks at the fast path", accepted)
+	}
+}
+
+// TestIsGUID: the eight-at-a-time check of a request id agrees with checking each byte, on
+// GUIDs with any byte changed to anything.
+func TestIsGUID(t *testing.T) {
+	isHex := func(c byte) bool { return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F' }
+	byteByByte := func(b []byte) bool {
+		if len(b) != guidLen {
+			return false
+		}
+		for i, c := range b {
+			if i == 8 || i == 13 || i == 18 || i == 23 {
+				if c != '-' {
+					return false
+				}
+			} else if !isHex(c) {
+				return false
+			}
+		}
+		return true
+	}
+	rng := rand.New(rand.NewPCG(15, 16))
+	const hexDigits = "0123456789abcdefABCDEF"
+	for i := range 300000 {
+		b := []byte("82a3db8d-3317-43f7-b203-6ba81cba93c9")
+		for j := range b {
+			if b[j] != '-' {
+				b[j] = hexDigits[rng.IntN(len(hexDigits))]
+			}
+		}
+		for range rng.IntN(3) {
+			b[rng.IntN(len(b))] = byte(rng.IntN(256))
+		}
+		if i%1000 == 0 {
+			b = b[:rng.IntN(len(b)+1)]
+		}
+		if got, want := isGUID(b), byteByByte(b); got != want {
+			t.Fatalf("isGUID(%q) = %v, want %v", b, got, want)
+		}
+	}
+	for c := range 256 {
+		b := []byte("82a3db8d-3317-43f7-b203-6ba81cba93c9")
+		for _, at := range []int{0, 7, 8, 12, 13, 17, 18, 22, 23, 24, 31, 35} {
+			b[at] = byte(c)
+			if got, want := isGUID(b), byteByByte(b); got != want {
+				t.Fatalf("isGUID(%q) = %v, want %v", b, got, want)
+			}
+			b[at] = "82a3db8d-3317-43f7-b203-6ba81cba93c9"[at]
+		}
 	}
 }
