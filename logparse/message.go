@@ -79,15 +79,21 @@ func parseNumber(e *Entry, m []byte, name string, kind Kind) {
 		return
 	}
 	b := m[len(name):]
-	b = b[trimSpacesLeft(b):]
-	if len(b) == 0 || b[0] != '=' {
-		return
+	n, ok := int64(0), false
+	if len(b) > 3 && len(b) < 3+10 && b[0] == ' ' && b[1] == '=' && b[2] == ' ' {
+		// As MFA Server writes it: " = " and up to 9 digits, nothing after them.
+		n, ok = digitsValue(b[3:])
 	}
-	b = b[1:]
-	b = b[trimSpacesLeft(b):]
-	n, ok := parseInt32(b[:trimSpacesRight(b)])
 	if !ok {
-		return
+		b = b[trimSpacesLeft(b):]
+		if len(b) == 0 || b[0] != '=' {
+			return
+		}
+		b = b[1:]
+		b = b[trimSpacesLeft(b):]
+		if n, ok = parseInt32(b[:trimSpacesRight(b)]); !ok {
+			return
+		}
 	}
 	e.Kind = kind
 	e.Number = n
@@ -387,6 +393,18 @@ func quotedTail(b []byte) ([]byte, bool) {
 		return nil, false
 	}
 	return b[:len(b)-1], true
+}
+
+// digitsValue is the value of b if it is 1 to 9 decimal digits and nothing else.
+func digitsValue(b []byte) (int64, bool) {
+	var n int64
+	for _, c := range b {
+		if !isDigit(c) {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	return n, len(b) > 0 && len(b) <= 9
 }
 
 // parseInt32 parses an optionally negative decimal number in (-2^31, 2^31); -2^31 is left

@@ -65,7 +65,16 @@ func TestParseMessage(t *testing.T) {
 		{`rawCallStatus = 2147483647`, msgFields{Kind: KindRawCallStatus, Number: 2147483647, Code: 2147483647}},
 		{`rawCallStatus = -2147483648`, other}, // that is CodeUnknown
 		{`rawCallStatus = 99999999999`, other},
+		{`rawCallStatus = 999999999`, msgFields{Kind: KindRawCallStatus, Number: 999999999, Code: 999999999}},
+		{`rawCallStatus = 1234567890`, msgFields{Kind: KindRawCallStatus, Number: 1234567890, Code: 1234567890}},
+		{`rawCallStatus = 0021`, msgFields{Kind: KindRawCallStatus, Number: 21, Code: 21, Known: true}},
+		{`rawCallStatus = 21 `, msgFields{Kind: KindRawCallStatus, Number: 21, Code: 21, Known: true}},
+		{`rawCallStatus =  21`, msgFields{Kind: KindRawCallStatus, Number: 21, Code: 21, Known: true}},
+		{`rawCallStatus = 2 1`, other},
+		{`rawCallStatus = 21x`, other},
+		{`rawCallStatus = x`, other},
 		{`rawCallStatus = `, other},
+		{`rawCallStatus =`, other},
 		{`rawCallStatus`, other},
 		{`readCallStatus = 1`, other},
 
