@@ -1,6 +1,7 @@
 package follow
 
 import (
+	"bytes"
 	"io"
 	"sync"
 	"sync/atomic"
@@ -128,8 +129,30 @@ func (lr *lineReader) offsetOf(i int) int64 { return lr.pos - int64(lr.end-i) }
 func (lr *lineReader) scan(emit func([]byte)) {
 	lr.batch.Lock()
 	defer lr.batch.Unlock()
-	unit := lr.enc.unit()
 	consumed := -1 // index in buf just past the last line consumed
+	if lr.enc != encUTF16LE {
+		// The lines of a UTF-8 file, as the loop below takes them, without its cases for
+		// UTF-16 and for skipping: it goes on with what is left.
+		for !lr.skipping {
+			b := lr.buf[lr.start:lr.end]
+			i := bytes.IndexByte(b, '\n')
+			if i < 0 {
+				break
+			}
+			line := b[:i]
+			if i > 0 && line[i-1] == '\r' {
+				line = line[:i-1]
+			}
+			if len(line) > lr.maxLine {
+				lr.obs.LineTooLong()
+			} else {
+				emit(line)
+			}
+			lr.start += i + 1
+			consumed = lr.start
+		}
+	}
+	unit := lr.enc.unit()
 	for lr.start < lr.end {
 		b := lr.buf[lr.start:lr.end]
 		i, damaged := indexNewline(b, lr.enc)
