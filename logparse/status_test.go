@@ -185,3 +185,30 @@ func TestStatusResultRule(t *testing.T) {
 		t.Errorf("pending codes %v, want [15 20 22]", pending)
 	}
 }
+
+// TestAppendLower: folding eight bytes at a time gives what folding each byte gives, for
+// every byte value at every place of names of every length.
+func TestAppendLower(t *testing.T) {
+	byteByByte := func(b []byte) []byte {
+		out := make([]byte, len(b))
+		for i, c := range b {
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			out[i] = c
+		}
+		return out
+	}
+	for n := range 20 {
+		for c := range 256 {
+			for at := range n {
+				b := []byte(strings.Repeat(`CONTOSO\Jivanova6@`, 2)[:n])
+				b[at] = byte(c)
+				got := appendLower([]byte("x"), b)
+				if want := "x" + string(byteByByte(b)); string(got) != want {
+					t.Fatalf("appendLower(%q) = %q, want %q", b, got, want)
+				}
+			}
+		}
+	}
+}
