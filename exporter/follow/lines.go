@@ -3,7 +3,6 @@ package follow
 import (
 	"bytes"
 	"io"
-	"sync"
 	"sync/atomic"
 )
 
@@ -29,7 +28,7 @@ type lineReader struct {
 	skipping   bool // inside an overlong line (or a fragment): discard to its end
 	silent     bool // the skipped bytes are a fragment, not an overlong line
 	consumed   *atomic.Int64
-	batch      *sync.Mutex // held while scan emits a batch: Position waits for its end
+	batch      chan struct{} // holds a token while scan emits a batch: Position waits for its end
 	obs        lineEvents
 	dec        utf16Decoder
 	tail       [tailLen]byte
@@ -43,7 +42,7 @@ type lineEvents interface {
 	LineDamaged()
 }
 
-func newLineReader(maxLine int, consumed *atomic.Int64, batch *sync.Mutex, obs lineEvents) lineReader {
+func newLineReader(maxLine int, consumed *atomic.Int64, batch chan struct{}, obs lineEvents) lineReader {
 	return lineReader{maxLine: maxLine, consumed: consumed, batch: batch, obs: obs}
 }
 
@@ -124,11 +123,11 @@ func (lr *lineReader) offsetOf(i int) int64 { return lr.pos - int64(lr.end-i) }
 // scan emits every complete line in the buffer and records the consumed
 // offset past the last one. It allocates nothing. The offset is stored once
 // per batch, not once per line (an atomic store costs as much as finding a
-// line), and batch is held meanwhile, so that Position, which takes it too,
-// still counts every line whose emit has returned.
+// line), and batch holds a token meanwhile, so that Position, which waits for
+// it, still counts every line whose emit has returned.
 func (lr *lineReader) scan(emit func([]byte)) {
-	lr.batch.Lock()
-	defer lr.batch.Unlock()
+	lr.batch <- struct{}{}
+	defer func() { <-lr.batch }()
 	consumed := -1 // index in buf just past the last line consumed
 	if lr.enc != encUTF16LE {
 		// The lines of a UTF-8 file, as the loop below takes them, without its cases for

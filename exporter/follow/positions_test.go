@@ -9,8 +9,10 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 func TestPositionsRoundTrip(t *testing.T) {
@@ -379,4 +381,66 @@ func TestPositionDuringSwitch(t *testing.T) {
 		t.Errorf("position after the switch = %+v, want b.log at 0", p)
 	}
 	tl.closeFile()
+}
+
+// TestPositionWaitsForTheBatch: the consumed offset is stored once per read batch, yet Position
+// counts every line whose emit has returned: asked while a batch is being emitted, it answers
+// once the batch has ended. Asked while the follower is stuck in its emit (a blocked logger,
+// say), it does not wait for it: it answers with the offset stored last.
+func TestPositionWaitsForTheBatch(t *testing.T) {
+	const line = "2026-11-23T08:00:00.000000Z|0|1412|6452|pfrad|rawCallStatus = 21\n"
+	for _, stuck := range []bool{false, true} {
+		t.Run(map[bool]string{false: "batch ends", true: "emit stuck"}[stuck], func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "radius.log")
+			if err := os.WriteFile(path, []byte(strings.Repeat(line, 10)), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			f, err := New(Config{Path: path, OneShot: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			tl := f.r.(*tailer)
+			tl.batchWait = time.Minute
+			if stuck {
+				tl.batchWait = 50 * time.Millisecond
+			}
+			inEmit, release := make(chan struct{}), make(chan struct{})
+			emitted := 0
+			done := make(chan error, 1)
+			go func() {
+				done <- f.Run(context.Background(), func([]byte) {
+					if emitted++; emitted == 5 {
+						close(inEmit)
+						<-release
+					}
+				})
+			}()
+			<-inEmit // five lines emitted, the fifth not returned yet; the batch holds all ten
+			asked := make(chan Position, 1)
+			go func() { asked <- f.Position() }()
+			want := int64(0) // stuck: the offset stored before the batch
+			if !stuck {
+				time.Sleep(20 * time.Millisecond) // Position is waiting for the batch
+				close(release)
+				want = int64(10 * len(line))
+			}
+			select {
+			case p := <-asked:
+				if p.Offset != want {
+					t.Errorf("Position().Offset = %d, want %d", p.Offset, want)
+				}
+			case <-time.After(10 * time.Second):
+				t.Fatal("Position did not answer")
+			}
+			if stuck {
+				close(release)
+			}
+			if err := <-done; err != nil {
+				t.Fatal(err)
+			}
+			if p := f.Position(); p.Offset != int64(10*len(line)) {
+				t.Errorf("after the replay, Position().Offset = %d, want %d", p.Offset, 10*len(line))
+			}
+		})
+	}
 }

@@ -24,6 +24,8 @@ const (
 	// last handle closes; access denied that lasts this many timed polls is
 	// a permission problem and reported as an error, not as a missing file.
 	deniedGrace = 8
+	// defaultBatchWait bounds how long Position waits for a read batch to end.
+	defaultBatchWait = 100 * time.Millisecond
 )
 
 // tailer is the package's own follower (mtail shape). Everything except
@@ -39,13 +41,14 @@ type tailer struct {
 	id   fileID
 	lr   lineReader
 
-	consumed atomic.Int64 // offset just past the last consumed line
-	batch    sync.Mutex   // held by the line reader while it emits a read batch
-	mu       sync.Mutex
-	posID    fileID
-	posFile  *os.File // = file, for Position's check bytes
-	posEnc   encoding
-	closed   Position // check bytes of the last closed file, for Position after Run returns
+	consumed  atomic.Int64  // offset just past the last consumed line
+	batch     chan struct{} // holds a token while the line reader emits a read batch
+	batchWait time.Duration // how long Position waits for it (defaultBatchWait; tests change it)
+	mu        sync.Mutex
+	posID     fileID
+	posFile   *os.File // = file, for Position's check bytes
+	posEnc    encoding
+	closed    Position // check bytes of the last closed file, for Position after Run returns
 	// switching: a file was just taken up and its offset is not set yet; Position answers
 	// held, the position before the switch.
 	switching bool
@@ -77,14 +80,23 @@ type tailer struct {
 func newTailer(cfg Config) *tailer {
 	t := &tailer{cfg: cfg, log: cfg.Logger.With("path", cfg.Path), obs: cfg.Observer,
 		dir: filepath.Dir(cfg.Path), base: filepath.Base(cfg.Path), goneSince: -1, denied: -1, stat: statPath}
-	t.lr = newLineReader(cfg.MaxLineBytes, &t.consumed, &t.batch, lineReport{t})
+	t.batch, t.batchWait = make(chan struct{}, 1), defaultBatchWait
+	t.lr = newLineReader(cfg.MaxLineBytes, &t.consumed, t.batch, lineReport{t})
 	return t
 }
 
 func (t *tailer) position() Position {
-	// Not in the middle of a read batch, whose consumed offset is stored at its end.
-	t.batch.Lock()
-	defer t.batch.Unlock()
+	// The line reader stores the consumed offset at the end of each read batch: wait for the
+	// batch under way (microseconds), so that every line emitted so far counts; but not for
+	// one stuck in its emit (a blocked logger, say), whose offset stored last is taken, as a
+	// stop does not wait for a stuck follower either.
+	wait := time.NewTimer(t.batchWait)
+	defer wait.Stop()
+	select {
+	case t.batch <- struct{}{}:
+		defer func() { <-t.batch }()
+	case <-wait.C:
+	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.switching {
