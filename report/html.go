@@ -13,27 +13,32 @@ import (
 //go:embed report.html
 var htmlSource string
 
-var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
-	"num":      func(n int64) string { return strconv.FormatInt(n, 10) },
-	"secs":     seconds,
-	"time":     shortTime,
-	"longtime": func(t time.Time) string { return longTime(t) },
-	"user":     userName,
-	"code":     codeText,
-	"codename": codeName,
-	"dur":      dur,
-	"pct": func(n, of int64) string {
-		if of == 0 {
-			return "–"
-		}
-		return fmt.Sprintf("%.1f%%", float64(n)*100/float64(of))
-	},
-	"f":         func(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) },
-	"maptext":   mapText,
-	"clean":     clean,
-	"addf":      func(a, b float64) float64 { return a + b },
-	"templates": templatesView,
-}).Parse(htmlSource))
+// parseHTMLTemplate parses the page's template. It is parsed when a page is written, not when
+// the program starts: the exporter links this package, and every run of it would pay for a
+// parse that only `report --format=html` uses.
+func parseHTMLTemplate() (*template.Template, error) {
+	return template.New("report").Funcs(template.FuncMap{
+		"num":      func(n int64) string { return strconv.FormatInt(n, 10) },
+		"secs":     seconds,
+		"time":     shortTime,
+		"longtime": func(t time.Time) string { return longTime(t) },
+		"user":     userName,
+		"code":     codeText,
+		"codename": codeName,
+		"dur":      dur,
+		"pct": func(n, of int64) string {
+			if of == 0 {
+				return "–"
+			}
+			return fmt.Sprintf("%.1f%%", float64(n)*100/float64(of))
+		},
+		"f":         func(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) },
+		"maptext":   mapText,
+		"clean":     clean,
+		"addf":      func(a, b float64) float64 { return a + b },
+		"templates": templatesView,
+	}).Parse(htmlSource)
+}
 
 // templateView is one kind of templates of every log, for the page.
 type templateView struct {
@@ -72,7 +77,11 @@ func templatesView(r *Report, kind string) templateView {
 // WriteHTML writes the report as one self-contained HTML page: inline CSS, inline SVG charts,
 // no script, nothing fetched from anywhere, so that a browser on an air-gapped server opens it.
 func (r *Report) WriteHTML(w io.Writer) error {
-	return htmlTemplate.Execute(w, newHTMLData(r))
+	t, err := parseHTMLTemplate()
+	if err != nil {
+		return fmt.Errorf("the HTML template: %w", err)
+	}
+	return t.Execute(w, newHTMLData(r))
 }
 
 // htmlData is the report with what the page shows precomputed: the cards, the ranked
