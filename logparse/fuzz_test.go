@@ -240,3 +240,26 @@ func checkMessage(t *testing.T, e *Entry) {
 		}
 	}
 }
+
+// FuzzParseLineAfterAnother: what ParseLine keeps in an Entry from one line to the next (the
+// minute of the line before, its pid) never changes what the next line decodes to: a line
+// parsed after any other gives what it gives on a fresh Entry.
+func FuzzParseLineAfterAnother(f *testing.F) {
+	seeds := fuzzSeeds(f)
+	for i := range seeds {
+		f.Add(seeds[i], seeds[(i*7+1)%len(seeds)])
+	}
+	f.Fuzz(func(t *testing.T, before, line []byte) {
+		var fresh, reused Entry
+		errFresh := ParseLine(line, opts2026, &fresh)
+		_ = ParseLine(before, opts2026, &reused) // only what it leaves behind matters
+		errReused := ParseLine(line, opts2026, &reused)
+		if (errFresh == nil) != (errReused == nil) || (errFresh != nil && errFresh.Error() != errReused.Error()) {
+			t.Fatalf("ParseLine(%q) after %q: error %v, on a fresh entry %v", line, before, errReused, errFresh)
+		}
+		if flatten(&fresh) != flatten(&reused) || fresh.Status != reused.Status || !fresh.Time.Equal(reused.Time) ||
+			fresh.Time.Location().String() != reused.Time.Location().String() {
+			t.Fatalf("ParseLine(%q) after %q:\n got %+v\nwant %+v", line, before, flatten(&reused), flatten(&fresh))
+		}
+	})
+}
