@@ -110,17 +110,25 @@ func scanTemplate(dst, m []byte, example, hosts bool) []byte {
 		f := byteFlags[c]
 		switch {
 		case f&fWord != 0:
-			// The word runs to j; without its trailing punctuation, to k.
-			j, k := i, i+1
-			var all, kept uint8
-			for ; j < len(m); j++ {
+			// The word runs to j; without its trailing punctuation, to k. all holds the flags
+			// of its bytes, kept those of m[i:k]: the punctuation is trimmed once the word is
+			// scanned, as most words end without any.
+			j, all := i+1, f
+			for j < len(m) {
 				g := byteFlags[m[j]]
 				if g&fWord == 0 {
 					break
 				}
 				all |= g
-				if g&fTrail == 0 || j == i {
-					kept, k = all, j+1
+				j++
+			}
+			k, kept := j, all
+			if all&fTrail != 0 && j > i+1 && byteFlags[m[j-1]]&fTrail != 0 {
+				for k--; k > i+1 && byteFlags[m[k-1]]&fTrail != 0; k-- {
+				}
+				kept = 0
+				for _, b := range m[i:k] {
+					kept |= byteFlags[b]
 				}
 			}
 			if userNext || all&fDigit != 0 || j < len(m) && m[j] == '=' {
