@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bytes"
 	"hash/maphash"
 	"time"
 )
@@ -31,34 +32,58 @@ const (
 	phoneDigits = 7
 )
 
-// Flags of a byte for the template scanner.
+// byteFlag says what a byte may be to the template scanner. A word's flags are those of its
+// bytes ORed together: most of what a word is (letters only, a number, an address) is read
+// from them without looking at its bytes again.
+type byteFlag uint16
+
 const (
-	fWord    uint8 = 1 << iota // may be inside a word: a name, a number, an address, a path
-	fDigit                     // 0-9
-	fSpecial                   // a word byte that makes a word worth a closer look: @ \ / : . [ ] % + # $ ~
-	fTrail                     // trailing punctuation: belongs to the sentence, not to the word
-	fQuote                     // ' or ": may open a quoted string
-	fSpace                     // a blank
+	fWord      byteFlag = 1 << iota // may be inside a word: a name, a number, an address, a path
+	fDigit                          // 0-9
+	fSpecial                        // a word byte that makes a word worth a closer look: @ \ / : . [ ] % + # $ ~
+	fTrail                          // trailing punctuation: belongs to the sentence, not to the word
+	fQuote                          // ' or ": may open a quoted string
+	fSpace                          // a blank
+	fLetter                         // a-z, A-Z
+	fNotHex                         // a word byte that is not a hexadecimal digit, : or .
+	fAt                             // @
+	fBackslash                      // \
+	fSlash                          // /
+	fColon                          // :
+	fDot                            // .
+	fPercent                        // %
 )
 
-var byteFlags = func() (t [256]uint8) {
+var byteFlags = func() (t [256]byteFlag) {
 	for c := 'a'; c <= 'z'; c++ {
-		t[c], t[c-'a'+'A'] = fWord, fWord
+		t[c], t[c-'a'+'A'] = fWord|fLetter, fWord|fLetter
+		if c > 'f' {
+			t[c] |= fNotHex
+			t[c-'a'+'A'] |= fNotHex
+		}
 	}
 	for c := '0'; c <= '9'; c++ {
 		t[c] = fWord | fDigit
 	}
-	t['-'], t['_'] = fWord, fWord
+	t['-'], t['_'] = fWord|fNotHex, fWord|fNotHex
 	for _, c := range []byte(`@\/:.[]%+#$~`) {
-		t[c] = fWord | fSpecial
+		t[c] = fWord | fSpecial | fNotHex
 	}
+	t[':'] &^= fNotHex
+	t['.'] &^= fNotHex
+	t['@'] |= fAt
+	t['\\'] |= fBackslash
+	t['/'] |= fSlash
+	t[':'] |= fColon
+	t['.'] |= fDot
+	t['%'] |= fPercent
 	for _, c := range []byte(`.:,-/\`) {
 		t[c] |= fTrail
 	}
 	t['\''], t['"'] = fQuote, fQuote
 	t[' '], t['\t'] = fSpace, fSpace
 	for c := 0x80; c < 0x100; c++ {
-		t[c] = fWord // a byte of a multi-byte UTF-8 character
+		t[c] = fWord | fNotHex // a byte of a multi-byte UTF-8 character
 	}
 	return t
 }()
@@ -142,14 +167,14 @@ func scanTemplate(dst, m []byte, example, hosts bool) []byte {
 			case kept&(fDigit|fSpecial) == 0:
 				dst = append(dst, m[i:k]...)
 				userNext = c|0x20 == 'u' && isUserWord(m[i:k])
-			case kept&^fTrail == fWord|fDigit && allDigits(m[i:k]):
+			case kept&(fWord|fDigit|fSpecial) == fWord|fDigit && allDigits(m[i:k]):
 				if example && k-i < phoneDigits {
 					dst = append(dst, m[i:k]...)
 				} else {
 					dst = append(dst, phNumber...)
 				}
 			default:
-				dst = appendToken(dst, m[i:k], example, hosts)
+				dst = appendToken(dst, m[i:k], kept, example, hosts)
 			}
 			dst = append(dst, m[k:j]...)
 			i = j
@@ -218,46 +243,26 @@ func closingQuote(m []byte, i int) int {
 }
 
 // appendToken appends one word, or the placeholder of what it is; with hosts, a host name
-// with digits in it is masked too.
-func appendToken(dst, w []byte, example, hosts bool) []byte {
-	var at, pct, backslash, slash, colons, dots, digits, letters, hexOnly = -1, -1, 0, 0, 0, 0, 0, 0, true
+// with digits in it is masked too. flags are those of the word's bytes: its bytes are looked at
+// again only for what they do not tell.
+func appendToken(dst, w []byte, flags byteFlag, example, hosts bool) []byte {
+	at, pct, backslashes, colons := -1, -1, 0, 0
 	doubleColon := false
-	for k, c := range w {
-		switch {
-		case isDigitByte(c):
-			digits++
-		case 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z':
-			letters++
-			if !isHexByte(c) {
-				hexOnly = false
-			}
-		case c == '@':
-			if at < 0 {
-				at = k
-			}
-			hexOnly = false
-		case c == '\\':
-			backslash++
-			hexOnly = false
-		case c == '/':
-			slash++
-			hexOnly = false
-		case c == ':':
-			colons++
-			if k > 0 && w[k-1] == ':' {
-				doubleColon = true
-			}
-		case c == '.':
-			dots++
-		case c == '%':
-			if pct < 0 {
-				pct = k
-			}
-			hexOnly = false
-		default:
-			hexOnly = false
-		}
+	if flags&fAt != 0 {
+		at = bytes.IndexByte(w, '@')
 	}
+	if flags&fPercent != 0 {
+		pct = bytes.IndexByte(w, '%')
+	}
+	if flags&fBackslash != 0 {
+		backslashes = bytes.Count(w, []byte{'\\'})
+	}
+	if flags&fColon != 0 {
+		colons = bytes.Count(w, []byte{':'})
+		doubleColon = bytes.Contains(w, []byte("::"))
+	}
+	slash, dots, digits := flags&fSlash != 0, flags&fDot != 0, flags&fDigit != 0
+	letters, hexOnly := flags&fLetter != 0, flags&fNotHex == 0
 	if pct > 0 {
 		if addr, ok := zonedIPv6(w[:pct]); ok {
 			if example {
@@ -267,32 +272,32 @@ func appendToken(dst, w []byte, example, hosts bool) []byte {
 		}
 	}
 	switch {
-	case at > 0 && at < len(w)-1 && dots > 0 && backslash == 0 && slash == 0:
+	case at > 0 && at < len(w)-1 && dots && backslashes == 0 && !slash:
 		return append(dst, phEmail...)
-	case backslash == 1 && slash == 0 && colons == 0 && w[0] != '\\' && w[len(w)-1] != '\\':
+	case backslashes == 1 && !slash && colons == 0 && w[0] != '\\' && w[len(w)-1] != '\\':
 		return append(dst, phUser...)
-	case backslash > 0 || slash > 0 && (w[0] == '/' || colons > 0):
+	case backslashes > 0 || slash && (w[0] == '/' || colons > 0):
 		return append(dst, phPath...)
 	case isGUIDToken(w):
 		if example {
 			return append(dst, w...)
 		}
 		return append(dst, phGUID...)
-	case digits > 0 && isIPv4Token(w):
+	case digits && isIPv4Token(w):
 		if example {
 			return appendMaskedIPv4(dst, w)
 		}
 		return append(dst, phIP...)
-	case hexOnly && (doubleColon || colons >= 7) && letters+digits > 0 || isBracketedIPv6(w):
+	case hexOnly && (doubleColon || colons >= 7) && (letters || digits) || isBracketedIPv6(w):
 		if example {
 			return appendMaskedIPv6(dst, w)
 		}
 		return append(dst, phIP...)
-	case digits == 0:
+	case !digits:
 		return append(dst, w...)
 	case hosts && isHostName(w):
 		return append(dst, phHost...)
-	case hexOnly && colons == 0 && dots == 0 && letters > 0 && len(w) >= 8,
+	case hexOnly && colons == 0 && !dots && letters && len(w) >= 8,
 		len(w) > 2 && w[0] == '0' && (w[1] == 'x' || w[1] == 'X'):
 		if example {
 			return append(dst, w...)
