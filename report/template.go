@@ -246,8 +246,7 @@ func closingQuote(m []byte, i int) int {
 // with digits in it is masked too. flags are those of the word's bytes: its bytes are looked at
 // again only for what they do not tell.
 func appendToken(dst, w []byte, flags byteFlag, example, hosts bool) []byte {
-	at, pct, backslashes, colons := -1, -1, 0, 0
-	doubleColon := false
+	at, pct, backslashes := -1, -1, 0
 	if flags&fAt != 0 {
 		at = bytes.IndexByte(w, '@')
 	}
@@ -257,11 +256,7 @@ func appendToken(dst, w []byte, flags byteFlag, example, hosts bool) []byte {
 	if flags&fBackslash != 0 {
 		backslashes = bytes.Count(w, []byte{'\\'})
 	}
-	if flags&fColon != 0 {
-		colons = bytes.Count(w, []byte{':'})
-		doubleColon = bytes.Contains(w, []byte("::"))
-	}
-	slash, dots, digits := flags&fSlash != 0, flags&fDot != 0, flags&fDigit != 0
+	slash, colons, dots, digits := flags&fSlash != 0, flags&fColon != 0, flags&fDot != 0, flags&fDigit != 0
 	letters, hexOnly := flags&fLetter != 0, flags&fNotHex == 0
 	if pct > 0 {
 		if addr, ok := zonedIPv6(w[:pct]); ok {
@@ -274,9 +269,9 @@ func appendToken(dst, w []byte, flags byteFlag, example, hosts bool) []byte {
 	switch {
 	case at > 0 && at < len(w)-1 && dots && backslashes == 0 && !slash:
 		return append(dst, phEmail...)
-	case backslashes == 1 && !slash && colons == 0 && w[0] != '\\' && w[len(w)-1] != '\\':
+	case backslashes == 1 && !slash && !colons && w[0] != '\\' && w[len(w)-1] != '\\':
 		return append(dst, phUser...)
-	case backslashes > 0 || slash && (w[0] == '/' || colons > 0):
+	case backslashes > 0 || slash && (w[0] == '/' || colons):
 		return append(dst, phPath...)
 	case isGUIDToken(w):
 		if example {
@@ -288,7 +283,7 @@ func appendToken(dst, w []byte, flags byteFlag, example, hosts bool) []byte {
 			return appendMaskedIPv4(dst, w)
 		}
 		return append(dst, phIP...)
-	case hexOnly && (doubleColon || colons >= 7) && (letters || digits) || isBracketedIPv6(w):
+	case hexOnly && colons && (letters || digits) && ipv6Colons(w) || isBracketedIPv6(w):
 		if example {
 			return appendMaskedIPv6(dst, w)
 		}
@@ -297,7 +292,7 @@ func appendToken(dst, w []byte, flags byteFlag, example, hosts bool) []byte {
 		return append(dst, w...)
 	case hosts && isHostName(w):
 		return append(dst, phHost...)
-	case hexOnly && colons == 0 && !dots && letters && len(w) >= 8,
+	case hexOnly && !colons && !dots && letters && len(w) >= 8,
 		len(w) > 2 && w[0] == '0' && (w[1] == 'x' || w[1] == 'X'):
 		if example {
 			return append(dst, w...)
@@ -323,6 +318,20 @@ func appendToken(dst, w []byte, flags byteFlag, example, hosts bool) []byte {
 		k = e
 	}
 	return dst
+}
+
+// ipv6Colons says whether the colons of w are those of an IPv6 address: a double one, or seven.
+func ipv6Colons(w []byte) bool {
+	colons := 0
+	for k, c := range w {
+		if c == ':' {
+			if k > 0 && w[k-1] == ':' {
+				return true
+			}
+			colons++
+		}
+	}
+	return colons >= 7
 }
 
 // zonedIPv6 says whether w, the part of a word before a '%', is an IPv6 address with a zone
