@@ -123,14 +123,16 @@ func (t *templater) Example(m []byte) string {
 
 // scanTemplate appends the template (or, with example, the masked example) of m to dst. Most
 // words are letters only and are copied as they are; only a word with a digit or one of the
-// bytes of addresses and paths is looked at closely.
+// bytes of addresses and paths is looked at closely. What is copied as it is, is copied in one
+// piece when something else comes (or at the end): m[lit:i] is that piece so far.
 func scanTemplate(dst, m []byte, example, hosts bool) []byte {
 	cut := len(m) > maxTemplateInput
 	if cut {
 		m = m[:maxTemplateInput]
 	}
 	userNext := false // the word before was "user": the next word is a name
-	for i := 0; i < len(m) && len(dst) < maxTemplateBytes; {
+	lit, i := 0, 0
+	for i < len(m) && len(dst)+i-lit < maxTemplateBytes {
 		c := m[i]
 		f := byteFlags[c]
 		switch {
@@ -158,47 +160,52 @@ func scanTemplate(dst, m []byte, example, hosts bool) []byte {
 			}
 			if userNext || all&fDigit != 0 || j < len(m) && m[j] == '=' {
 				if ph, e := spanAt(m, i, j, k, userNext); e > i {
-					dst, i, userNext = append(dst, ph...), e, false
+					dst = append(dst, m[lit:i]...)
+					dst, i, lit, userNext = append(dst, ph...), e, e, false
 					continue
 				}
 			}
 			userNext = false
 			switch {
 			case kept&(fDigit|fSpecial) == 0:
-				dst = append(dst, m[i:k]...)
 				userNext = c|0x20 == 'u' && isUserWord(m[i:k])
 			case kept&(fWord|fDigit|fSpecial) == fWord|fDigit && allDigits(m[i:k]):
-				if example && k-i < phoneDigits {
-					dst = append(dst, m[i:k]...)
-				} else {
-					dst = append(dst, phNumber...)
+				if !example || k-i >= phoneDigits {
+					dst = append(dst, m[lit:i]...)
+					dst, lit = append(dst, phNumber...), k
 				}
 			default:
-				dst = appendToken(dst, m[i:k], kept, example, hosts)
+				dst = append(dst, m[lit:i]...)
+				dst, lit = appendToken(dst, m[i:k], kept, example, hosts), k
 			}
-			dst = append(dst, m[k:j]...)
 			i = j
 		case f&fQuote != 0:
 			userNext = false
 			if i == 0 || !isAlnumByte(m[i-1]) {
 				if j := closingQuote(m, i); j > 0 {
-					dst = append(dst, c)
+					dst = append(dst, m[lit:i+1]...)
 					dst = append(dst, phString...)
 					dst = append(dst, c)
-					i = j + 1
+					i, lit = j+1, j+1
 					continue
 				}
 			}
-			dst = append(dst, c)
 			i++
 		case f&fSpace != 0:
+			if c == ' ' && (i+1 == len(m) || byteFlags[m[i+1]]&fSpace == 0) {
+				i++ // a single blank, as it is
+				continue
+			}
+			dst = append(dst, m[lit:i]...)
 			dst = append(dst, ' ')
 			for i++; i < len(m) && byteFlags[m[i]]&fSpace != 0; i++ {
 			}
+			lit = i
 		default:
 			if c == '(' && (i == 0 || !isAlnumByte(m[i-1])) {
 				if e := matchPhone(m, i); e > i {
-					dst, i, userNext = append(dst, phPhone...), e, false
+					dst = append(dst, m[lit:i]...)
+					dst, i, lit, userNext = append(dst, phPhone...), e, e, false
 					continue
 				}
 			}
@@ -206,12 +213,15 @@ func scanTemplate(dst, m []byte, example, hosts bool) []byte {
 				userNext = false // username=jdoe
 			}
 			if c < 0x20 || c == 0x7f {
-				c = '?' // a control byte: never copied into a report
+				// A control byte: never copied into a report.
+				dst = append(dst, m[lit:i]...)
+				dst = append(dst, '?')
+				lit = i + 1
 			}
-			dst = append(dst, c)
 			i++
 		}
 	}
+	dst = append(dst, m[lit:i]...)
 	if len(dst) > maxTemplateBytes {
 		dst = dst[:maxTemplateBytes]
 		cut = true
