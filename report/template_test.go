@@ -56,7 +56,7 @@ func TestTemplateIsBounded(t *testing.T) {
 	if got := tp.Template([]byte(long)); len(got) > maxTemplateBytes+len("…") || !strings.HasSuffix(string(got), "…") {
 		t.Errorf("template of a long message: %d bytes", len(got))
 	}
-	s := newTemplateSet(3)
+	s := newTemplateSet(3, memoSlots)
 	for i, m := range []string{"a", "b", "c", "d", "e", "a", "a"} {
 		s.add(&tp, []byte(m), time.Unix(int64(i), 0))
 	}
@@ -120,7 +120,7 @@ func BenchmarkTemplateSet(b *testing.B) {
 		msgs[k] = []byte(m)
 	}
 	var tp templater
-	s := newTemplateSet(maxTemplates)
+	s := newTemplateSet(maxTemplates, memoSlots)
 	t := time.Unix(0, 0)
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
@@ -132,7 +132,7 @@ func BenchmarkTemplateSet(b *testing.B) {
 // message whose slot another took is templated again; the counts are those without a memo.
 func TestTemplateMemo(t *testing.T) {
 	var tp templater
-	s := newTemplateSet(100)
+	s := newTemplateSet(100, 64) // a small memo: slots are taken over often
 	msgs := []string{"Request completed", "Loaded 12 clients", "Loaded 13 clients", "Request completed", "Loaded 12 clients"}
 	for i := 0; i < 2000; i++ {
 		m := msgs[i%len(msgs)]
