@@ -767,8 +767,9 @@ func (s *templateSet) add(tp *templater, m []byte, t time.Time) {
 			return
 		}
 		i = len(s.entries)
-		s.index[string(tmpl)] = i
-		s.entries = append(s.entries, templateCount{template: string(tmpl), example: tp.Example(m), first: t, last: t})
+		key := string(tmpl)
+		s.index[key] = i
+		s.entries = append(s.entries, templateCount{template: key, example: tp.Example(m), first: t, last: t})
 	}
 	if slot != nil {
 		slot.hash, slot.n, slot.idx = h, uint8(len(m)), int32(i)
