@@ -118,6 +118,9 @@ type Entry struct {
 
 	minute isoMinute // kept by ParseLine from one line to the next (see ParseLine)
 	pid    pidMemo   // likewise
+	// reuse: ParseLine left a pipe-layout line here (no Host, message fields only those of
+	// Kind), so a pipe line after it overwrites the header instead of clearing everything.
+	reuse bool
 }
 
 // ThreadKey is the (pid, tid) pair that ties a call to its result lines.

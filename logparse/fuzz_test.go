@@ -242,7 +242,7 @@ func checkMessage(t *testing.T, e *Entry) {
 }
 
 // FuzzParseLineAfterAnother: what ParseLine keeps in an Entry from one line to the next (the
-// minute of the line before, its pid) never changes what the next line decodes to: a line
+// minute of the line before, its pid, the fields a pipe-layout line after it clears) never changes what the next line decodes to: a line
 // parsed after any other gives what it gives on a fresh Entry.
 func FuzzParseLineAfterAnother(f *testing.F) {
 	seeds := fuzzSeeds(f)
