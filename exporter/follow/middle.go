@@ -2,10 +2,12 @@ package follow
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"io"
 	"os"
+	"path/filepath"
 	"slices"
 	"time"
 )
@@ -129,8 +131,48 @@ func (t *tailer) findMiddles(s middleSearch, next fileID) []middleFile {
 		out = append(out, middleFile{f: f, id: id, mod: fi.ModTime()})
 		return true, false
 	})
-	slices.SortStableFunc(out, func(a, b middleFile) int { return a.mod.Compare(b.mod) })
+	slices.SortStableFunc(out, func(a, b middleFile) int {
+		if c := a.mod.Compare(b.mod); c != 0 {
+			return c
+		}
+		return olderByName(a.f.Name(), b.f.Name())
+	})
 	return out
+}
+
+// olderByName orders two rolled files whose modification times are equal: a rotator that
+// rolls twice within the file system's timestamp resolution (a few milliseconds on Linux)
+// leaves two generations with one time. The digits of the names tell: a rotation number is
+// larger on the older file (x.log.2 before x.log.1), a date (8 digits or more) smaller
+// (x-2026-11-22.log before x-2026-11-23.log). Names without digits, with the same ones, or
+// one with a date and one without, keep the directory's order.
+func olderByName(a, b string) int {
+	na, da, oka := rollNumber(a)
+	nb, db, okb := rollNumber(b)
+	switch {
+	case !oka || !okb || na == nb || da != db:
+		return 0
+	case da: // dates: the earlier first
+		return cmp.Compare(na, nb)
+	default: // rotation numbers: the larger first
+		return cmp.Compare(nb, na)
+	}
+}
+
+// rollNumber is the digits of a file's name read as one number (x.log.2: 2;
+// x-2026-11-23.log: 20261123), and whether it is a date (8 digits or more); false when the
+// name has no digit or too many.
+func rollNumber(path string) (n uint64, date, ok bool) {
+	digits := 0
+	for _, c := range []byte(filepath.Base(path)) {
+		if c >= '0' && c <= '9' {
+			if digits++; digits > 18 {
+				return 0, false, false
+			}
+			n = n*10 + uint64(c-'0')
+		}
+	}
+	return n, digits >= 8, digits > 0
 }
 
 func compressed(f *os.File) bool {

@@ -114,8 +114,16 @@ func TestMiddleFileUnderTwoNames(t *testing.T) {
 // the start are read whole, oldest first, then the file at the path; a rolled file that was
 // there before the start, and a restored backup with an old time, are not.
 func TestRolledBeforeFirstLook(t *testing.T) {
-	for _, poll := range modes {
-		t.Run(modeName(poll), func(t *testing.T) {
+	for _, c := range []struct {
+		poll     bool
+		sameTime bool // both generations stamped with one time, as two rollovers within one tick of the clock leave them
+	}{{false, false}, {true, false}, {false, true}, {true, true}} {
+		poll := c.poll
+		name := modeName(poll)
+		if c.sameTime {
+			name += "/same time"
+		}
+		t.Run(name, func(t *testing.T) {
 			path := tempLog(t)
 			historic := path + ".7"
 			if err := os.WriteFile(historic, []byte("historic 0\nhistoric 1\n"), 0o644); err != nil {
@@ -130,6 +138,14 @@ func TestRolledBeforeFirstLook(t *testing.T) {
 			rotate(t, w, rRename, false)
 			w.lines(4)
 			rotate(t, w, rRename, false)
+			if c.sameTime {
+				now := time.Now()
+				for _, g := range []string{path + ".1", path + ".2"} {
+					if err := os.Chtimes(g, now, now); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
 			restored := path + ".restored"
 			if err := os.WriteFile(restored, []byte("restored 0\n"), 0o644); err != nil {
 				t.Fatal(err)
@@ -146,5 +162,29 @@ func TestRolledBeforeFirstLook(t *testing.T) {
 				t.Errorf("lost %d, doubled %d, corrupt or foreign %d", lost, doubled, bad)
 			}
 		})
+	}
+}
+
+// TestOlderByName: of two rolled files with one modification time, the older is the one with
+// the larger rotation number, or the earlier date.
+func TestOlderByName(t *testing.T) {
+	for _, c := range []struct {
+		a, b string
+		want int
+	}{
+		{"x.log.2", "x.log.1", -1},
+		{"x.log.1", "x.log.2", 1},
+		{"x.log.10", "x.log.9", -1},
+		{"x.2.log", "x.1.log", -1},
+		{"x-2026-11-22.log", "x-2026-11-23.log", -1},
+		{"syslog-20261123T0800", "syslog-20261123T0700", 1},
+		{"x.log.1", "x.log.1", 0},
+		{"x.log.bak", "x.log.1", 0},
+		{"x.log.1", "x-2026-11-23.log", 0},
+		{"x.log.1234567890123456789", "x.log.1", 0},
+	} {
+		if got := olderByName("/d/"+c.a, "/d/"+c.b); got != c.want {
+			t.Errorf("olderByName(%s, %s) = %d, want %d", c.a, c.b, got, c.want)
+		}
 	}
 }
