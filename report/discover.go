@@ -13,8 +13,6 @@ import (
 	"time"
 
 	"golang.org/x/text/encoding/unicode"
-
-	"github.com/azuremfa/azuremfa_exporter/logparse"
 )
 
 // maxGenerations bounds the rolled files read per log (the newest are kept).
@@ -306,12 +304,7 @@ func firstEntryOf(path string, syslogYear int) (time.Time, bool) {
 			buf = buf[:j+1]
 		}
 	}
-	now := time.Now()
-	year, inferred := syslogYear, syslogYear == 0
-	if inferred {
-		year = now.Year()
-	}
-	var e logparse.Entry
+	c := newEntryClock(syslogYear)
 	for len(buf) > 0 {
 		line := buf
 		if j := bytes.IndexByte(buf, '\n'); j >= 0 {
@@ -319,14 +312,9 @@ func firstEntryOf(path string, syslogYear int) (time.Time, bool) {
 		} else {
 			buf = nil
 		}
-		if logparse.ParseLine(line, logparse.ParseOptions{Year: year}, &e) != nil {
-			continue
+		if t, ok := c.timeOf(line); ok {
+			return t, true
 		}
-		t := e.Time
-		if e.Format == logparse.FormatSyslog3164 && inferred && t.After(now.Add(24*time.Hour)) {
-			t = t.AddDate(-1, 0, 0)
-		}
-		return t, true
 	}
 	return time.Time{}, false
 }

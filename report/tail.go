@@ -74,25 +74,44 @@ func lastEntryOf(path string, opts *Options) (time.Time, bool) {
 			buf = nil
 		}
 	}
-	now := time.Now()
-	year := opts.Pipeline.SyslogYear
-	inferred := year == 0
-	if inferred {
-		year = now.Year()
-	}
-	var e logparse.Entry
+	c := newEntryClock(opts.Pipeline.SyslogYear)
 	for len(buf) > 0 {
 		j := bytes.LastIndexByte(buf[:len(buf)-1], '\n')
 		line := buf[j+1:]
 		buf = buf[:max(j, 0)]
-		if logparse.ParseLine(line, logparse.ParseOptions{Year: year}, &e) != nil {
-			continue
+		if t, ok := c.timeOf(line); ok {
+			return t, true
 		}
-		t := e.Time
-		if e.Format == logparse.FormatSyslog3164 && inferred && t.After(now.Add(24*time.Hour)) {
-			t = t.AddDate(-1, 0, 0)
-		}
-		return t, true
 	}
 	return time.Time{}, false
+}
+
+// entryClock reads the time of single lines taken out of a file (its first or last entry),
+// with --syslog.year as the pipeline applies it to a first line: 0 takes the year of the wall
+// clock, and an RFC 3164 time more than a day ahead of it belongs to last year.
+type entryClock struct {
+	now      time.Time
+	year     int
+	inferred bool
+	e        logparse.Entry
+}
+
+func newEntryClock(syslogYear int) *entryClock {
+	c := &entryClock{now: time.Now(), year: syslogYear, inferred: syslogYear == 0}
+	if c.inferred {
+		c.year = c.now.Year()
+	}
+	return c
+}
+
+// timeOf is the time of line, or false when it is no entry.
+func (c *entryClock) timeOf(line []byte) (time.Time, bool) {
+	if logparse.ParseLine(line, logparse.ParseOptions{Year: c.year}, &c.e) != nil {
+		return time.Time{}, false
+	}
+	t := c.e.Time
+	if c.e.Format == logparse.FormatSyslog3164 && c.inferred && t.After(c.now.Add(24*time.Hour)) {
+		t = t.AddDate(-1, 0, 0)
+	}
+	return t, true
 }
