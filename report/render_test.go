@@ -117,14 +117,9 @@ func TestTextFitsAndIsClean(t *testing.T) {
 	}
 }
 
-// TestCSV: the users table with a header, a cell a spreadsheet would run as a formula
-// defused, names with commas and quotes kept whole.
-func TestCSV(t *testing.T) {
-	r := &Report{Users: []UserRow{
-		{Log: "radius", User: `=HYPERLINK("http://x","y")`, Counts: Counts{Requests: 1}},
-		{Log: "service", User: "CN=Carol,OU=Staff,DC=contoso,DC=com", Counts: Counts{Requests: 2, Fraud: 1}},
-		{Log: "radius", User: "", Counts: Counts{Failures: 1}},
-	}}
+// csvRecords is r's CSV as a spreadsheet reads it.
+func csvRecords(t *testing.T, r *Report) [][]string {
+	t.Helper()
 	var b bytes.Buffer
 	if err := r.WriteCSV(&b); err != nil {
 		t.Fatal(err)
@@ -133,6 +128,18 @@ func TestCSV(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return recs
+}
+
+// TestCSV: the users table with a header, a cell a spreadsheet would run as a formula
+// defused, names with commas and quotes kept whole.
+func TestCSV(t *testing.T) {
+	r := &Report{Users: []UserRow{
+		{Log: "radius", User: `=HYPERLINK("http://x","y")`, Counts: Counts{Requests: 1}},
+		{Log: "service", User: "CN=Carol,OU=Staff,DC=contoso,DC=com", Counts: Counts{Requests: 2, Fraud: 1}},
+		{Log: "radius", User: "", Counts: Counts{Failures: 1}},
+	}}
+	recs := csvRecords(t, r)
 	if len(recs) != 4 || strings.Join(recs[0], ",") != strings.Join(csvHeader, ",") ||
 		recs[1][1] != `'=HYPERLINK("http://x","y")` || recs[2][1] != "CN=Carol,OU=Staff,DC=contoso,DC=com" || recs[2][6] != "1" || recs[3][5] != "1" {
 		t.Errorf("%q", recs)
@@ -348,15 +355,7 @@ func TestCSVDefusesFormulas(t *testing.T) {
 		{"'quoted", "'quoted"},
 		{"", ""},
 	} {
-		r := &Report{Users: []UserRow{{Log: "radius", User: c.user, Counts: Counts{Requests: 1}}}}
-		var b bytes.Buffer
-		if err := r.WriteCSV(&b); err != nil {
-			t.Fatal(err)
-		}
-		recs, err := csv.NewReader(&b).ReadAll()
-		if err != nil {
-			t.Fatal(err)
-		}
+		recs := csvRecords(t, &Report{Users: []UserRow{{Log: "radius", User: c.user, Counts: Counts{Requests: 1}}}})
 		if len(recs) != 2 || recs[1][1] != c.cell {
 			t.Errorf("user %q: cells %q, want %q", c.user, recs, c.cell)
 		}

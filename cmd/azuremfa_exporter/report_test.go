@@ -265,16 +265,7 @@ func hasLabels(m *dto.Metric, want map[string]string) bool {
 // TestReportReadsTheSyncLog: the directory sync service's log in the folder is read for its
 // errors (a failing sync shows in the error templates), and is not when the folder has none.
 func TestReportReadsTheSyncLog(t *testing.T) {
-	dir := t.TempDir()
-	for _, f := range []string{"MultiFactorAuthRadiusSvc.log", "MultiFactorAuthIisNm.log", "MultiFactorAuthSvc.log"} {
-		b, err := os.ReadFile(filepath.Join("../../testdata/sample", f))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, f), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	dir := sampleFolder(t)
 	code, js, errOut := runArgs(t, "report", "--format=json", "--mfa.log-dir="+dir)
 	if code != 0 || strings.Contains(js, `"adsync"`) {
 		t.Fatalf("without a sync log: exit %d, %s", code, errOut)
@@ -364,9 +355,9 @@ func TestReportFlagsAreTheExporters(t *testing.T) {
 	}
 }
 
-// logFolder writes the sample logs into a fresh folder, with a rolled generation of the RADIUS
-// log and the directory sync service's log, and returns the folder.
-func logFolder(t *testing.T) string {
+// sampleFolder copies the RADIUS, IIS and main service sample logs into a fresh folder and
+// returns it.
+func sampleFolder(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
 	for _, f := range []string{"MultiFactorAuthRadiusSvc.log", "MultiFactorAuthIisNm.log", "MultiFactorAuthSvc.log"} {
@@ -378,6 +369,14 @@ func logFolder(t *testing.T) string {
 			t.Fatal(err)
 		}
 	}
+	return dir
+}
+
+// logFolder writes the sample logs into a fresh folder, with a rolled generation of the RADIUS
+// log and the directory sync service's log, and returns the folder.
+func logFolder(t *testing.T) string {
+	t.Helper()
+	dir := sampleFolder(t)
 	gen := "2026-11-22T23:59:59.000000Z|i|1|1|pfrad|rolled over\n"
 	if err := os.WriteFile(filepath.Join(dir, "MultiFactorAuthRadiusSvc.log.1"), []byte(gen), 0o644); err != nil {
 		t.Fatal(err)
