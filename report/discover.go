@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"golang.org/x/text/encoding/unicode"
+
+	"github.com/azuremfa/azuremfa_exporter/exporter/follow"
 )
 
 // maxGenerations bounds the rolled files read per log (the newest are kept).
@@ -357,14 +359,7 @@ func sniffFile(path string) (enc string, unit int, endsWithNewline bool, status,
 			tail = nil
 		}
 	}
-	// The follower's choice (exporter/follow's sniff).
-	switch {
-	case bytes.HasPrefix(head, []byte{0xEF, 0xBB, 0xBF}):
-		enc, unit = encUTF8BOM, 1
-	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}),
-		len(head) >= 4 && head[0] != 0 && head[1] == 0 && head[2] != 0 && head[3] == 0:
-		enc, unit = encUTF16LE, 2
-	default:
+	if enc, unit = follow.Sniff(head); enc == "" { // a few bytes of a byte order mark
 		enc, unit = encUTF8, 1
 	}
 	if unit == 2 {
@@ -372,10 +367,8 @@ func sniffFile(path string) (enc string, unit int, endsWithNewline bool, status,
 	} else {
 		endsWithNewline = len(tail) == 2 && tail[1] == '\n' || n == 1 && head[0] == '\n'
 	}
-	for _, m := range compressedMagic {
-		if bytes.HasPrefix(head, m) {
-			return enc, unit, endsWithNewline, StatusCompressed, "compressed: not read"
-		}
+	if follow.Compressed(head) {
+		return enc, unit, endsWithNewline, StatusCompressed, "compressed: not read"
 	}
 	if enc == encUTF8 {
 		reason = oddContent(head)
@@ -401,18 +394,6 @@ func oddContent(head []byte) string {
 		return "looks binary (control bytes)"
 	}
 	return ""
-}
-
-var compressedMagic = [][]byte{
-	{0x1F, 0x8B},                       // gzip
-	[]byte("BZh"),                      // bzip2
-	{0xFD, '7', 'z', 'X', 'Z', 0x00},   // xz
-	{0x28, 0xB5, 0x2F, 0xFD},           // zstd
-	[]byte("PK\x03\x04"),               // zip
-	{'7', 'z', 0xBC, 0xAF, 0x27, 0x1C}, // 7z
-	{0x04, 0x22, 0x4D, 0x18},           // lz4
-	[]byte("MSCF"),                     // cab
-	[]byte("Rar!\x1A\x07"),             // rar
 }
 
 // Reads says whether the report of logs reads or lists the file at path, under whatever name:

@@ -64,6 +64,14 @@ func sniff(head []byte) (encoding, int) {
 	return encUTF8, 0
 }
 
+// Sniff is how the follower decodes a file that starts with head: the name of its encoding
+// ("utf-8", "utf-8-bom" or "utf-16le") and the width of a code unit in bytes; "" while head is
+// empty or a strict prefix of a byte order mark.
+func Sniff(head []byte) (name string, unit int) {
+	e, _ := sniff(head)
+	return e.String(), e.unit()
+}
+
 // indexNewline returns the index of the next line ending in b, which starts
 // at a line boundary, or -1. For UTF-16LE only "\n\x00" at an even index
 // counts, so a code unit such as U+0A0D is not taken for a newline.

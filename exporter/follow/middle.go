@@ -29,13 +29,28 @@ import (
 // siblings present at start are candidates too.
 
 // compressedMagic: rotators compress old rolled files (logrotate compress,
-// x.log.2.gz); such a file is never a log to read.
+// x.log.2.gz) or archive them; such a file is never a log to read.
 var compressedMagic = [][]byte{
-	{0x1f, 0x8b},               // gzip
-	{'P', 'K', 0x03, 0x04},     // zip
-	{'B', 'Z', 'h'},            // bzip2
-	{0xfd, '7', 'z', 'X', 'Z'}, // xz
-	{0x28, 0xb5, 0x2f, 0xfd},   // zstd
+	{0x1F, 0x8B},                       // gzip
+	[]byte("BZh"),                      // bzip2
+	{0xFD, '7', 'z', 'X', 'Z', 0x00},   // xz
+	{0x28, 0xB5, 0x2F, 0xFD},           // zstd
+	[]byte("PK\x03\x04"),               // zip
+	{'7', 'z', 0xBC, 0xAF, 0x27, 0x1C}, // 7z
+	{0x04, 0x22, 0x4D, 0x18},           // lz4
+	[]byte("MSCF"),                     // cab
+	[]byte("Rar!\x1A\x07"),             // rar
+}
+
+// Compressed says whether a file that starts with head is a compressed archive, which the
+// follower never reads as a rolled generation.
+func Compressed(head []byte) bool {
+	for _, m := range compressedMagic {
+		if bytes.HasPrefix(head, m) {
+			return true
+		}
+	}
+	return false
 }
 
 // heldFile is what is remembered of the last file closed: its identity and
@@ -176,14 +191,9 @@ func rollNumber(path string) (n uint64, date, ok bool) {
 }
 
 func compressed(f *os.File) bool {
-	var head [5]byte
+	var head [8]byte
 	n, _ := f.ReadAt(head[:], 0)
-	for _, m := range compressedMagic {
-		if bytes.HasPrefix(head[:n], m) {
-			return true
-		}
-	}
-	return false
+	return Compressed(head[:n])
 }
 
 // readMiddles reads every middle file completely, from 0, in order, each as

@@ -188,3 +188,31 @@ func TestOlderByName(t *testing.T) {
 		}
 	}
 }
+
+// TestCompressed: every archive a rotator may leave beside a log is known by its first bytes;
+// a log's own first bytes are not taken for one.
+func TestCompressed(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		head string
+		want bool
+	}{
+		{"gzip", "\x1f\x8b\x08\x00", true},
+		{"bzip2", "BZh91AY", true},
+		{"xz", "\xfd7zXZ\x00\x00", true},
+		{"zstd", "\x28\xb5\x2f\xfd\x00", true},
+		{"zip", "PK\x03\x04\x14\x00", true},
+		{"7z", "7z\xbc\xaf\x27\x1c\x00", true},
+		{"lz4", "\x04\x22\x4d\x18\x64", true},
+		{"cab", "MSCF\x00\x00", true},
+		{"rar", "Rar!\x1a\x07\x01", true},
+		{"pipe log", "2026-11-23T08:00:00.000000Z|i|1|2|pfrad|x", false},
+		{"UTF-16 log", "\xff\xfe2\x000\x00", false},
+		{"xz cut short", "\xfd7zXZ", false},
+		{"empty", "", false},
+	} {
+		if got := Compressed([]byte(c.head)); got != c.want {
+			t.Errorf("%s: Compressed = %v, want %v", c.name, got, c.want)
+		}
+	}
+}
