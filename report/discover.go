@@ -44,8 +44,7 @@ type candidate struct {
 	status  string
 	reason  string
 	info    os.FileInfo // for os.SameFile; nil when the file cannot be read
-	first   time.Time   // the time of its first entry, when it has one
-	hasTime bool
+	first   time.Time   // the time of its first entry; zero when it has none
 }
 
 // generations lists the rolled generations of the log at path, oldest first, followed by the
@@ -122,7 +121,7 @@ func generations(path string, claimedBy func(abs, name string) bool, syslogYear,
 		if isCompressedName(name) {
 			c.status, c.reason = StatusCompressed, "compressed: not read"
 		} else {
-			c.first, c.hasTime = firstEntryOf(p, syslogYear)
+			c.first, _ = firstEntryOf(p, syslogYear)
 		}
 		kept = append(kept, c)
 		gens = append(gens, c)
@@ -147,7 +146,7 @@ func generations(path string, claimedBy func(abs, name string) bool, syslogYear,
 func inContentOrder(gens []candidate) []candidate {
 	var timed, untimed []candidate
 	for _, c := range gens {
-		if c.hasTime {
+		if !c.first.IsZero() {
 			timed = append(timed, c)
 		} else {
 			untimed = append(untimed, c)
@@ -176,7 +175,7 @@ func inContentOrder(gens []candidate) []candidate {
 func mtimesDisagree(gens []candidate) bool {
 	for i, a := range gens {
 		for _, b := range gens[i+1:] {
-			if a.hasTime && b.hasTime && !a.first.Equal(b.first) && !a.mod.Equal(b.mod) &&
+			if !a.first.IsZero() && !b.first.IsZero() && !a.first.Equal(b.first) && !a.mod.Equal(b.mod) &&
 				a.first.Before(b.first) != a.mod.Before(b.mod) {
 				return true
 			}
