@@ -410,8 +410,7 @@ func Reads(logs []Log, path string) string {
 			if targetErr != nil {
 				break
 			}
-			st, err := os.Stat(c.path)
-			if err != nil || !os.SameFile(st, target) {
+			if c.info == nil || !os.SameFile(c.info, target) {
 				continue
 			}
 			if c.current {
